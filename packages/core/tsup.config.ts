@@ -1,10 +1,22 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  entry: ['src/index.ts', 'src/kernels/index.ts'],
   format: ['esm'],
   dts: true,
   sourcemap: true,
   clean: true,
   target: 'es2022',
+  // tfjs-core stays external (a peer: one engine per program), except its gradient registration
+  // module, which is ESM with extensionless imports that Node cannot load: bundle that one.
+  external: [],
+  noExternal: [/^@tensorflow\/tfjs-core\/dist\//],
+  esbuildPlugins: [
+    {
+      name: 'tfjs-core-external',
+      setup(build) {
+        build.onResolve({ filter: /^@tensorflow\/tfjs-core$/ }, (args) => ({ path: args.path, external: true }));
+      },
+    },
+  ],
 });

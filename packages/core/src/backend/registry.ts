@@ -1,0 +1,136 @@
+// The backend registry: `registerBackend` (called by backend packages on import), `useBackend`
+// (one line in user code to switch), `currentBackend`.
+import * as tf from '@tensorflow/tfjs-core';
+import { BackendError } from '../errors.js';
+import type { Backend } from './backend.js';
+import { installKernelOverrides } from '../ops/composite.js';
+
+/** Packages that provide the well-known backends, for error messages and lazy loading. */
+const KNOWN_PACKAGES: Readonly<Record<string, string>> = {
+  wasm: '@llmkit/backend-wasm',
+  cpu: '@llmkit/backend-cpu',
+  webgpu: '@llmkit/backend-webgpu',
+  cuda: '@llmkit/backend-cuda',
+};
+
+// The registry lives on globalThis so that two copies of @llmkit/core share it, as they share tfjs's engine.
+interface RegistryState {
+  backends: Map<string, Backend>;
+  initialized: Map<string, Promise<void>>;
+  current: Backend | null;
+}
+const REGISTRY_KEY = Symbol.for('llmkit.backendRegistry');
+function state(): RegistryState {
+  const g = globalThis as Record<symbol, RegistryState | undefined>;
+  return (g[REGISTRY_KEY] ??= { backends: new Map(), initialized: new Map(), current: null });
+}
+
+/** Adds a backend to the registry (backend packages call this when imported). Re-registering a name replaces it. */
+export function registerBackend(backend: Backend): void {
+  if (!backend.name || !backend.tfjsBackend) {
+    throw new BackendError(`registerBackend: a backend needs a name and a tfjsBackend; got name=${JSON.stringify(backend.name)}, tfjsBackend=${JSON.stringify(backend.tfjsBackend)}`);
+  }
+  state().backends.set(backend.name, backend);
+}
+
+/** Names of the registered backends, highest priority first. */
+export function listBackends(): string[] {
+  return [...state().backends.values()].sort((a, b) => (b.priority ?? 0) - (a.priority ?? 0)).map((b) => b.name);
+}
+
+/** Looks a backend up by name without activating it. */
+export function getBackend(name: string): Backend | undefined {
+  return state().backends.get(name);
+}
+
+async function importBackendPackage(name: string): Promise<boolean> {
+  const pkg = KNOWN_PACKAGES[name];
+  if (!pkg) return false;
+  try {
+    // A variable specifier keeps bundlers from trying to resolve backends that are not installed.
+    await import(/* @vite-ignore */ pkg);
+    return state().backends.has(name);
+  } catch {
+    return false;
+  }
+}
+
+function unknownBackendError(name: string): BackendError {
+  const registered = listBackends();
+  const pkg = KNOWN_PACKAGES[name];
+  const hint = pkg
+    ? `Install it with \`npm i ${pkg}\` and import it once (\`import '${pkg}'\`).`
+    : `Known backends come from ${Object.values(KNOWN_PACKAGES).join(', ')}.`;
+  return new BackendError(
+    `Unknown backend '${name}'. Registered backends: ${registered.length ? registered.join(', ') : '(none)'}. ${hint}`,
+  );
+}
+
+/**
+ * Activates a backend: initialises it once, registers its fused kernels and makes it tfjs's
+ * current backend. Accepts a registered name or a `Backend` object (which is registered first).
+ * With no argument, picks the registered backend with the highest priority.
+ *
+ * ```ts
+ * import '@llmkit/backend-wasm';
+ * import { useBackend } from '@llmkit/core';
+ * await useBackend('wasm');   // swap backends by changing this line
+ * ```
+ */
+export async function useBackend(backendOrName?: Backend | string): Promise<Backend> {
+  const s = state();
+  let backend: Backend | undefined;
+  if (backendOrName === undefined) {
+    const best = listBackends()[0];
+    if (best === undefined) throw unknownBackendError('wasm');
+    backend = s.backends.get(best);
+  } else if (typeof backendOrName === 'string') {
+    backend = s.backends.get(backendOrName);
+    if (!backend && (await importBackendPackage(backendOrName))) backend = s.backends.get(backendOrName);
+    if (!backend) throw unknownBackendError(backendOrName);
+  } else {
+    registerBackend(backendOrName);
+    backend = backendOrName;
+  }
+  if (!backend) throw unknownBackendError(String(backendOrName));
+  const chosen = backend;
+
+  let ready = s.initialized.get(chosen.name);
+  if (!ready) {
+    ready = chosen.init().catch((cause: unknown) => {
+      s.initialized.delete(chosen.name);
+      const why = cause instanceof Error ? cause.message : String(cause);
+      throw new BackendError(`Backend '${chosen.name}' failed to initialise: ${why}`, { cause });
+    });
+    s.initialized.set(chosen.name, ready);
+  }
+  await ready;
+
+  const ok = await tf.setBackend(chosen.tfjsBackend);
+  if (!ok) {
+    throw new BackendError(
+      `Backend '${chosen.name}' could not activate TensorFlow.js backend '${chosen.tfjsBackend}'. ` +
+        `TensorFlow.js has: ${Object.keys(tf.engine().registryFactory).join(', ') || '(none)'}.`,
+    );
+  }
+  await tf.ready();
+  installKernelOverrides(chosen.tfjsBackend, chosen.kernels ?? []);
+  s.current = chosen;
+  return chosen;
+}
+
+/** The backend last activated with `useBackend`. Throws if none was. */
+export function currentBackend(): Backend {
+  const s = state();
+  if (!s.current) {
+    throw new BackendError(
+      `No llmkit backend is active. Call \`await useBackend()\` first (registered: ${listBackends().join(', ') || '(none)'}).`,
+    );
+  }
+  if (s.current.tfjsBackend !== tf.getBackend()) {
+    throw new BackendError(
+      `TensorFlow.js was switched to '${tf.getBackend()}' behind llmkit's back (active llmkit backend: '${s.current.name}'). Switch with useBackend().`,
+    );
+  }
+  return s.current;
+}
