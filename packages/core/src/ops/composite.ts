@@ -44,8 +44,16 @@ function ensureRegistered(kernel: CompositeKernel): void {
   }
 }
 
-/** Replaces composite defaults with a backend's fused kernels (called by `useBackend`). */
+/**
+ * Makes `overrides` the composite kernels of a tfjs backend (called by `useBackend`): listed kernels
+ * replace whatever was registered, and every other composite goes back to its default, so two llmkit
+ * backends over one tfjs backend (say fused and unfused wasm) each get exactly their own kernels.
+ */
 export function installKernelOverrides(backendName: string, overrides: readonly KernelOverride[]): void {
+  const listed = new Set(overrides.map((o) => o.kernelName));
+  for (const kernelName of composites.keys()) {
+    if (!listed.has(kernelName) && tf.getKernel(kernelName, backendName) != null) tf.unregisterKernel(kernelName, backendName);
+  }
   for (const { kernelName, kernelFunc } of overrides) {
     if (tf.getKernel(kernelName, backendName) != null) tf.unregisterKernel(kernelName, backendName);
     tf.registerKernel({ kernelName, backendName, kernelFunc });

@@ -1,0 +1,227 @@
+// `npm run bench`: matmul and composite-op forward+backward throughput on each CPU backend, a
+// per-kernel profile of one tiny-GPT training step on the default backend, and PyTorch's figures
+// for the same work next to ours (via torch_bench.py) when the repository's venv has torch.
+//
+//   node packages/testkit/bench/run.mjs [--quick] [--no-torch] [--backends=cpu,wasm,wasm-defaults] [--json=FILE]
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { tf, getBackend, useBackend } from '@llmkit/core';
+import { cpuBackend } from '@llmkit/backend-cpu';
+import { wasmBackend } from '@llmkit/backend-wasm';
+import { fmt, profileKernels, table, timeTensors } from './measure.mjs';
+import { opCases, SHAPE } from './ops.mjs';
+import { TINY_GPT, tinyGpt } from './tiny-gpt.mjs';
+import { runTorchBench } from './torch.mjs';
+
+const argv = process.argv.slice(2);
+const flag = (name) => argv.includes(`--${name}`);
+const option = (name) => argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+const quick = flag('quick');
+const backends = (option('backends') ?? 'cpu,wasm-defaults,wasm').split(',');
+
+// The wasm backend with core's default tfjs-op compositions instead of llmkit's fused host kernels.
+// priority -1 keeps it from ever being picked as the default.
+const wasmDefaults = { ...wasmBackend, name: 'wasm-defaults', priority: -1, kernels: [] };
+
+/**
+ * Activates a backend. `useBackend` installs a backend's fused kernels but never removes the ones
+ * another backend installed on the same tfjs backend, so 'wasm-defaults' first unregisters wasm's:
+ * core then registers its default compositions lazily, on first use.
+ */
+async function activate(name) {
+  if (name === 'wasm-defaults') {
+    for (const { kernelName } of wasmBackend.kernels ?? []) {
+      if (tf.getKernel(kernelName, 'wasm') != null) tf.unregisterKernel(kernelName, 'wasm');
+    }
+    return useBackend(wasmDefaults);
+  }
+  return useBackend(getBackend(name) ?? { cpu: cpuBackend, wasm: wasmBackend }[name]);
+}
+
+/** Iteration budget per backend: the pure-JS cpu backend runs at about 1 GFLOP/s. */
+function budgetFor(backendName, kase) {
+  if (backendName === 'cpu') {
+    if (kase.name.startsWith('matmul 1024')) return { warmup: 0, minIters: 1, maxIters: 1 };
+    return { warmup: 1, minIters: 2, maxIters: quick ? 2 : 5, budgetMs: quick ? 300 : 1500 };
+  }
+  return { warmup: 2, minIters: 3, maxIters: quick ? 5 : 30, budgetMs: quick ? 300 : 1500 };
+}
+
+function throughput(kase, ms) {
+  const s = ms / 1000;
+  if (kase.flops) return `${fmt(kase.flops / s / 1e9)} GFLOP/s`;
+  return `${fmt(kase.bytes / s / 1e9)} GB/s, ${fmt(kase.elems / s / 1e6)} Melem/s`;
+}
+
+/** The 1-minute load average: timings on a 2-core machine are only meaningful when it is idle. */
+function loadLine(label) {
+  const load = os.loadavg()[0];
+  const busy = load > 0.5 ? ' — other processes are running: timings will be noisy, rerun on an idle machine' : '';
+  return `${label}: ${load.toFixed(2)} (1-min average)${busy}`;
+}
+
+const ratio = (ours, theirs) => (ours && theirs ? `${fmt(ours / theirs)}×` : '');
+
+async function benchOps(backendName, torchOps) {
+  const rows = [];
+  const results = {};
+  for (const kase of opCases()) {
+    // Matmul is tfjs-wasm's own kernel with or without llmkit's fused host kernels.
+    if (backendName === 'wasm-defaults' && kase.kind === 'matmul') continue;
+    const before = tf.memory().numTensors;
+    const { run, dispose, syncIndex } = kase.setup();
+    const r = await timeTensors(run, { ...budgetFor(backendName, kase), syncIndex });
+    dispose();
+    const leaked = tf.memory().numTensors - before;
+    const torchMs = torchOps?.[kase.name]?.ms;
+    results[kase.name] = { ms: r.ms, iters: r.iters, leaked };
+    rows.push([
+      kase.name,
+      kase.shape,
+      fmt(r.ms),
+      r.iters,
+      throughput(kase, r.ms),
+      torchMs === undefined ? '' : fmt(torchMs),
+      torchMs === undefined ? '' : throughput(kase, torchMs),
+      ratio(r.ms, torchMs),
+      leaked === 0 ? 'ok' : `LEAK ${leaked}`,
+    ]);
+  }
+  console.log(table(['case (fwd+bwd)', 'shape', 'ms', 'n', 'throughput', 'torch ms', 'torch throughput', 'llmkit/torch', 'tensors'], rows));
+  return results;
+}
+
+/** Times the tiny GPT's forward+backward (and with a tfjs Adam step) on the active backend. */
+async function benchTinyGpt() {
+  const model = tinyGpt();
+  const { batch, block, vocab } = TINY_GPT;
+  const ids = tf.randomUniformInt([batch, block], 0, vocab, 1);
+  const targets = tf.randomUniformInt([batch, block], 0, vocab, 2);
+  const lossFn = () => model.loss(ids, targets);
+  const budget = { warmup: 2, minIters: 3, maxIters: quick ? 4 : 10, budgetMs: quick ? 1000 : 4000 };
+  const fwdBwd = await timeTensors(() => {
+    const { value, grads } = tf.variableGrads(lossFn);
+    return [value, ...Object.values(grads)];
+  }, budget);
+  // tfjs has Adam but not AdamW; decoupled weight decay would add one more pass over the weights.
+  const adam = tf.train.adam(1e-3);
+  const fwdBwdAdam = await timeTensors(() => [adam.minimize(lossFn, true)], budget);
+  adam.dispose();
+  return { model, ids, targets, lossFn, fwdBwd, fwdBwdAdam };
+}
+
+/** Profiles one tiny-GPT forward+backward and prints where the kernel time goes. */
+async function profileTinyGpt({ lossFn }, torchProfile) {
+  // One unprofiled step first so lazy kernel registration and heap growth are not in the profile.
+  tf.dispose(Object.values(tf.variableGrads(lossFn).grads));
+  const { records, wallMs } = await profileKernels(async () => {
+    const { value, grads } = tf.variableGrads(lossFn);
+    await value.data();
+    tf.dispose([value, ...Object.values(grads)]);
+  });
+  const byName = new Map();
+  for (const r of records) {
+    const e = byName.get(r.name) ?? { name: r.name, count: 0, ms: 0 };
+    e.count++;
+    e.ms += r.selfMs;
+    byName.set(r.name, e);
+  }
+  const kernelMs = records.reduce((s, r) => s + r.selfMs, 0);
+  const sorted = [...byName.values()].sort((a, b) => b.ms - a.ms);
+  const topLevel = records.filter((r) => r.depth === 0).length;
+  console.log(table(
+    ['kernel', 'count', 'total ms', 'ms/call', 'share'],
+    sorted.map((e) => [e.name, e.count, fmt(e.ms), fmt(e.ms / e.count), `${((100 * e.ms) / kernelMs).toFixed(1)}%`]),
+  ));
+  console.log(
+    `kernels per step: ${topLevel} launched by ops (${records.length} counting those inside composite kernels); ` +
+      `kernel time ${fmt(kernelMs)} ms of ${fmt(wallMs)} ms profiled step ` +
+      `(${fmt(wallMs - kernelMs)} ms outside kernels: tape, tidy, allocation, profiler)`,
+  );
+  // Which matmuls cost most: shapes say whether it is a linear, attention or the logits.
+  const mm = new Map();
+  for (const r of records.filter((x) => x.name === 'BatchMatMul')) {
+    const key = r.inputShapes.map((s) => `[${s}]`).join('x');
+    const e = mm.get(key) ?? { key, count: 0, ms: 0 };
+    e.count++;
+    e.ms += r.selfMs;
+    mm.set(key, e);
+  }
+  console.log('\nBatchMatMul by input shapes (top 8):');
+  console.log(table(['inputs', 'count', 'total ms'], [...mm.values()].sort((a, b) => b.ms - a.ms).slice(0, 8).map((e) => [e.key, e.count, fmt(e.ms)])));
+  if (torchProfile) {
+    console.log('\nPyTorch profile of the same step (self CPU time, top 10):');
+    console.log(table(['op', 'count', 'self ms'], torchProfile.slice(0, 10).map((e) => [e.name, e.count, fmt(e.self_ms)])));
+  }
+  return { kernels: sorted, kernelMs, wallMs, kernelsPerStep: topLevel, kernelCallsInclNested: records.length };
+}
+
+async function main() {
+  const t0 = performance.now();
+  const cpuModel = os.cpus()[0]?.model?.trim() ?? 'CPU';
+  console.log(`llmkit bench — ${new Date().toISOString()}`);
+  console.log(`machine: ${cpuModel}, ${os.cpus().length} cores; Node ${process.versions.node}; tfjs-core ${tf.version_core}`);
+  console.log(loadLine('load before'));
+  console.log(`shapes: B=${SHAPE.B} T=${SHAPE.T} C=${SHAPE.C} H=${SHAPE.H} V=${SHAPE.V} (CE also V=${SHAPE.bigV} on ${SHAPE.bigRows} rows); ` +
+    `ms = median per forward+backward after warm-up; GB/s counts the bytes a fused kernel must move once\n`);
+
+  let torch = null;
+  if (!flag('no-torch')) {
+    // PyTorch first and alone: two cores, so nothing else should run while either side is timed.
+    const t = runTorchBench(quick ? ['--quick'] : []);
+    if (t.skipped) console.log(`${t.skipped}\n`);
+    else {
+      torch = t.results;
+      console.log(`PyTorch ${torch.torch} (${torch.blas}), ${torch.threads} threads, Python ${torch.python}\n`);
+    }
+  } else {
+    console.log('PyTorch comparison skipped (--no-torch).\n');
+  }
+
+  const results = { date: new Date().toISOString(), node: process.versions.node, cpu: cpuModel, cores: os.cpus().length, torch, backends: {} };
+  for (const name of backends) {
+    const b = await activate(name);
+    console.log(`== ${name}: ${b.describe().device}${name === 'wasm-defaults' ? ', core\'s default compositions' : ''} ==`);
+    const start = tf.memory().numTensors;
+    results.backends[name] = { device: b.describe().device, ops: await benchOps(name, torch?.ops) };
+    if (name !== 'cpu') {
+      const gpt = await benchTinyGpt();
+      results.backends[name].tinyGpt = { fwdBwdMs: gpt.fwdBwd.ms, fwdBwdAdamMs: gpt.fwdBwdAdam.ms };
+      console.log(`tiny GPT (${gpt.model.numParams} params) fwd+bwd: ${fmt(gpt.fwdBwd.ms)} ms, +Adam step: ${fmt(gpt.fwdBwdAdam.ms)} ms`);
+      if (name === 'wasm') {
+        console.log(`\n-- per-kernel profile of one tiny-GPT forward+backward on wasm ` +
+          `(vocab ${TINY_GPT.vocab}, block ${TINY_GPT.block}, ${TINY_GPT.layers} layers, ${TINY_GPT.heads} heads, d ${TINY_GPT.d}, batch ${TINY_GPT.batch}) --`);
+        results.backends[name].profile = await profileTinyGpt(gpt, torch?.tinyGpt?.profile);
+      }
+      tf.dispose([gpt.ids, gpt.targets]);
+      gpt.model.dispose();
+    }
+    const left = tf.memory().numTensors - start;
+    console.log(`tensors left after ${name}: ${left}${left === 0 ? ' (ok)' : ' (LEAK)'}\n`);
+  }
+
+  console.log('== tiny GPT training step: llmkit vs PyTorch ==');
+  const tg = torch?.tinyGpt;
+  const rows = [];
+  for (const name of backends) {
+    const g = results.backends[name]?.tinyGpt;
+    if (!g) continue;
+    rows.push([`llmkit ${name}`, fmt(g.fwdBwdMs), fmt(g.fwdBwdAdamMs), ratio(g.fwdBwdMs, tg?.fwd_bwd?.ms), ratio(g.fwdBwdMs, tg?.fwd_bwd_1thread?.ms)]);
+  }
+  if (tg) {
+    rows.push([`PyTorch ${torch.threads} threads`, fmt(tg.fwd_bwd.ms), `${fmt(tg.fwd_bwd_adamw.ms)} (AdamW)`, '', '']);
+    rows.push(['PyTorch 1 thread', fmt(tg.fwd_bwd_1thread.ms), '', '', '']);
+  }
+  console.log(table(['', 'fwd+bwd ms', '+optimizer ms', `vs torch ${torch?.threads ?? '?'}T`, 'vs torch 1T'], rows));
+  if (!tg) console.log('(no PyTorch figures: see the message at the top)');
+  else {
+    const ours = results.backends.wasm?.tinyGpt?.fwdBwdMs;
+    if (ours) console.log(`\ntiny GPT fwd+bwd, llmkit wasm / PyTorch: ${fmt(ours / tg.fwd_bwd.ms)}× (issue target: within 2×)`);
+  }
+  console.log(`\n${loadLine('load after')}`);
+  console.log(`bench finished in ${fmt((performance.now() - t0) / 1000)} s`);
+  const jsonPath = option('json');
+  if (jsonPath) writeFileSync(jsonPath, JSON.stringify(results, null, 2));
+}
+
+await main();
