@@ -1,6 +1,7 @@
 // runConformance(backend): the one suite every llmkit backend runs — PyTorch fixtures for every
-// composite op and matmul (forward and gradient), an AdamW step, fast-check properties, and the
-// no-leak check. A backend that cannot run a case skips it by name, with a reason that is printed.
+// composite op and matmul (forward and gradient), an AdamW step, fast-check properties, the
+// no-leak check and kernel counts that do not grow with the shape. A backend that cannot run a
+// case skips it by name, with a reason that is printed.
 import { describe, it, beforeAll } from 'vitest';
 import { tf, useBackend, type Backend } from '@llmkit/core';
 import { expectClose } from './compare.js';
@@ -9,6 +10,7 @@ import { opCases } from './cases.js';
 import { adamwReferenceCases } from './adamw.js';
 import { registerProperties } from './properties.js';
 import { registerLeakChecks } from './leaks.js';
+import { registerKernelCountChecks } from './kernel-counts.js';
 
 export interface ConformanceOptions {
   /** Cases to skip, `'<fixture>/<case>'` → reason. The reason is printed in the test output. */
@@ -78,5 +80,6 @@ export function runConformance(backend: string | Backend, options: ConformanceOp
 
     registerProperties(options.numRuns ?? 25);
     registerLeakChecks();
+    registerKernelCountChecks();
   });
 }

@@ -106,7 +106,8 @@ export async function useBackend(backendOrName?: Backend | string): Promise<Back
   }
   await ready;
 
-  const ok = await tf.setBackend(chosen.tfjsBackend);
+  // tfjs throws for a name it has no factory for and returns false when the factory fails.
+  const ok = tf.findBackendFactory(chosen.tfjsBackend) != null && (await tf.setBackend(chosen.tfjsBackend));
   if (!ok) {
     throw new BackendError(
       `Backend '${chosen.name}' could not activate TensorFlow.js backend '${chosen.tfjsBackend}'. ` +
