@@ -1,0 +1,71 @@
+// Character-level model: one token per code point (what a char-level GPT trains on).
+// Serialized as `{"type": "CharLevel", "vocab", "unk_token"}`, an llmkit extension of tokenizer.json.
+import { TokenizerConfigError, TokenizerError, TokenizerFormatError } from '../errors.js';
+import { invertVocab, toVocabMap, type Model, type ModelJSON } from './model.js';
+import type { TokenList } from './token-list.js';
+
+/** Options of {@link CharLevel}. */
+export interface CharLevelOptions {
+  vocab: Map<string, number> | Record<string, number>;
+  /** Token for characters outside the vocabulary; without one, encoding them throws. */
+  unkToken?: string | null;
+}
+
+/**
+ * One id per character.
+ * @example
+ * const chars = new CharLevel({ vocab: { a: 0, b: 1 } });
+ */
+export class CharLevel implements Model {
+  readonly type = 'CharLevel';
+  readonly unkToken: string | null;
+  private readonly vocab: Map<string, number>;
+  private readonly vocabR: string[];
+  private readonly unkId: number;
+
+  constructor(options: CharLevelOptions) {
+    this.vocab = toVocabMap(options.vocab);
+    this.vocabR = invertVocab(this.vocab);
+    this.unkToken = options.unkToken ?? null;
+    this.unkId = this.unkToken === null ? -1 : (this.vocab.get(this.unkToken) ?? -1);
+    if (this.unkToken !== null && this.unkId < 0) {
+      throw new TokenizerConfigError(`CharLevel unk_token ${JSON.stringify(this.unkToken)} is not in the vocabulary`);
+    }
+  }
+
+  get vocabSize(): number {
+    return this.vocabR.length;
+  }
+  tokenToId(token: string): number | undefined {
+    return this.vocab.get(token);
+  }
+  idToToken(id: number): string | undefined {
+    return this.vocabR[id];
+  }
+  getVocab(): Map<string, number> {
+    return new Map(this.vocab);
+  }
+
+  tokenize(word: string, base: number, out: TokenList): void {
+    for (let i = 0; i < word.length; ) {
+      const cp = word.codePointAt(i)!;
+      const size = cp > 0xffff ? 2 : 1;
+      const ch = size === 1 ? word[i]! : word.slice(i, i + 2);
+      const id = this.vocab.get(ch) ?? this.unkId;
+      if (id < 0) throw new TokenizerError(`CharLevel: character ${JSON.stringify(ch)} (U+${cp.toString(16).toUpperCase()}) is not in the vocabulary and there is no unk_token`);
+      out.push(id, base + i, base + i + size);
+      i += size;
+    }
+  }
+
+  toJSON(): ModelJSON {
+    const vocab: Record<string, number> = {};
+    for (const [token, id] of [...this.vocab].sort((x, y) => x[1] - y[1])) vocab[token] = id;
+    return { type: this.type, unk_token: this.unkToken, vocab };
+  }
+
+  static fromJSON(json: ModelJSON): CharLevel {
+    if (typeof json.vocab !== 'object' || json.vocab === null) throw new TokenizerFormatError('CharLevel model needs "vocab" (an object)');
+    return new CharLevel({ vocab: json.vocab as Record<string, number>, unkToken: json.unk_token as string | null | undefined });
+  }
+}

@@ -1,0 +1,34 @@
+// The model stage: turns one pre-tokenized word into token ids.
+import type { TokenList } from './token-list.js';
+
+/** A model's tokenizer.json form. */
+export interface ModelJSON {
+  type: string;
+  [field: string]: unknown;
+}
+
+/** Maps words to ids; owns the vocabulary. */
+export interface Model {
+  readonly type: string;
+  /** Appends the tokens of `word`, with offsets `base + position in word` (UTF-16 units). */
+  tokenize(word: string, base: number, out: TokenList): void;
+  tokenToId(token: string): number | undefined;
+  idToToken(id: number): string | undefined;
+  /** One more than the largest id. */
+  readonly vocabSize: number;
+  /** token → id. */
+  getVocab(): Map<string, number>;
+  toJSON(): ModelJSON;
+}
+
+/** Builds id → token from token → id. */
+export function invertVocab(vocab: Map<string, number>): string[] {
+  const out: string[] = [];
+  for (const [token, id] of vocab) out[id] = token;
+  return out;
+}
+
+/** Reads a `{token: id}` object or Map into a Map, checking that ids are non-negative integers. */
+export function toVocabMap(vocab: Map<string, number> | Record<string, number>): Map<string, number> {
+  return vocab instanceof Map ? new Map(vocab) : new Map(Object.entries(vocab));
+}

@@ -1,0 +1,123 @@
+// WordPiece (BERT): greedy longest-match-first from the start of each word, continuation pieces
+// carry a prefix ('##'); a word with an unmatchable part, or longer than the limit, is one [UNK].
+import { TokenizerConfigError, TokenizerFormatError } from '../errors.js';
+import { invertVocab, toVocabMap, type Model, type ModelJSON } from './model.js';
+import type { TokenList } from './token-list.js';
+
+/** Options of {@link WordPiece}; field names follow HF's `WordPiece` model. */
+export interface WordPieceOptions {
+  vocab: Map<string, number> | Record<string, number>;
+  /** Default `'[UNK]'`; must be in the vocabulary. */
+  unkToken?: string;
+  /** Default `'##'`. */
+  continuingSubwordPrefix?: string;
+  /** Words with more code points than this become unk. Default 100. */
+  maxInputCharsPerWord?: number;
+}
+
+/**
+ * WordPiece model.
+ * @example
+ * const wp = new WordPiece({ vocab: { '[UNK]': 0, un: 1, '##aff': 2, '##able': 3 } });
+ */
+export class WordPiece implements Model {
+  readonly type = 'WordPiece';
+  readonly unkToken: string;
+  readonly continuingSubwordPrefix: string;
+  readonly maxInputCharsPerWord: number;
+  private readonly vocab: Map<string, number>;
+  private readonly vocabR: string[];
+  private readonly unkId: number;
+  /** Longest token length in UTF-16 units (bounds the inner search). */
+  private readonly longest: number;
+
+  constructor(options: WordPieceOptions) {
+    this.vocab = toVocabMap(options.vocab);
+    this.vocabR = invertVocab(this.vocab);
+    this.unkToken = options.unkToken ?? '[UNK]';
+    this.continuingSubwordPrefix = options.continuingSubwordPrefix ?? '##';
+    this.maxInputCharsPerWord = options.maxInputCharsPerWord ?? 100;
+    const unk = this.vocab.get(this.unkToken);
+    if (unk === undefined) throw new TokenizerConfigError(`WordPiece unk_token ${JSON.stringify(this.unkToken)} is not in the vocabulary`);
+    this.unkId = unk;
+    let longest = 0;
+    for (const t of this.vocab.keys()) longest = Math.max(longest, t.length);
+    this.longest = longest;
+  }
+
+  get vocabSize(): number {
+    return this.vocabR.length;
+  }
+  tokenToId(token: string): number | undefined {
+    return this.vocab.get(token);
+  }
+  idToToken(id: number): string | undefined {
+    return this.vocabR[id];
+  }
+  getVocab(): Map<string, number> {
+    return new Map(this.vocab);
+  }
+
+  tokenize(word: string, base: number, out: TokenList): void {
+    if (word.length === 0) return;
+    let chars = 0;
+    for (let i = 0; i < word.length; i++) {
+      const c = word.charCodeAt(i);
+      if (c < 0xdc00 || c > 0xdfff || i === 0 || (word.charCodeAt(i - 1) & 0xfc00) !== 0xd800) chars++;
+    }
+    if (chars > this.maxInputCharsPerWord) {
+      out.push(this.unkId, base, base + word.length);
+      return;
+    }
+    const mark = out.length;
+    const prefix = this.continuingSubwordPrefix;
+    let start = 0;
+    while (start < word.length) {
+      let end = Math.min(word.length, start + this.longest);
+      let found = -1;
+      while (end > start) {
+        // Never cut a surrogate pair.
+        if (end < word.length && (word.charCodeAt(end) & 0xfc00) === 0xdc00 && (word.charCodeAt(end - 1) & 0xfc00) === 0xd800) {
+          end--;
+          continue;
+        }
+        const piece = word.slice(start, end);
+        const id = this.vocab.get(start > 0 ? prefix + piece : piece);
+        if (id !== undefined) {
+          found = id;
+          break;
+        }
+        end--;
+      }
+      if (found < 0) {
+        out.length = mark;
+        out.push(this.unkId, base, base + word.length);
+        return;
+      }
+      out.push(found, base + start, base + end);
+      start = end;
+    }
+  }
+
+  toJSON(): ModelJSON {
+    const vocab: Record<string, number> = {};
+    for (const [token, id] of [...this.vocab].sort((x, y) => x[1] - y[1])) vocab[token] = id;
+    return {
+      type: this.type,
+      unk_token: this.unkToken,
+      continuing_subword_prefix: this.continuingSubwordPrefix,
+      max_input_chars_per_word: this.maxInputCharsPerWord,
+      vocab,
+    };
+  }
+
+  static fromJSON(json: ModelJSON): WordPiece {
+    if (typeof json.vocab !== 'object' || json.vocab === null) throw new TokenizerFormatError('WordPiece model needs "vocab" (an object)');
+    return new WordPiece({
+      vocab: json.vocab as Record<string, number>,
+      unkToken: json.unk_token as string | undefined,
+      continuingSubwordPrefix: json.continuing_subword_prefix as string | undefined,
+      maxInputCharsPerWord: json.max_input_chars_per_word as number | undefined,
+    });
+  }
+}

@@ -1,0 +1,119 @@
+// HF's TemplateProcessing: templates such as "[CLS] $A [SEP] $B:1 [SEP]:1", with ":n" the type id.
+import { TokenizerConfigError, TokenizerFormatError } from '../errors.js';
+import type { PostProcessor, PostProcessorJSON, TemplatePiece } from './post-processor.js';
+
+/** A special token used by a template: its name and the ids (and tokens) it stands for. */
+export interface TemplateSpecialToken {
+  id: string;
+  ids: number[];
+  tokens: string[];
+}
+
+/** Options of {@link TemplateProcessing}. */
+export interface TemplateProcessingOptions {
+  /** Template for one sequence, e.g. `"[CLS] $A [SEP]"` or `"<|bos|> $A <|eos|>"`. */
+  single: string | readonly TemplatePiece[];
+  /** Template for a pair, e.g. `"[CLS] $A [SEP] $B:1 [SEP]:1"`. Default: single's pieces then B (type 1). */
+  pair?: string | readonly TemplatePiece[];
+  /** The special tokens the templates name, as `[token, id]` pairs or full entries. */
+  specialTokens: ReadonlyArray<readonly [string, number] | TemplateSpecialToken>;
+}
+
+/**
+ * Template post-processor. In HF's syntax `$B` alone has type id 0: write `$B:1` for BERT-style pairs.
+ * @example
+ * new TemplateProcessing({
+ *   single: '[CLS] $A [SEP]',
+ *   pair: '[CLS] $A [SEP] $B:1 [SEP]:1',
+ *   specialTokens: [['[CLS]', 101], ['[SEP]', 102]],
+ * });
+ */
+export class TemplateProcessing implements PostProcessor {
+  readonly type = 'TemplateProcessing';
+  readonly trimOffsets = false;
+  readonly single: readonly TemplatePiece[];
+  readonly pair: readonly TemplatePiece[];
+  readonly specialTokens: ReadonlyMap<string, TemplateSpecialToken>;
+
+  constructor(options: TemplateProcessingOptions) {
+    const specials = new Map<string, TemplateSpecialToken>();
+    for (const s of options.specialTokens) {
+      const entry = Array.isArray(s) ? { id: s[0] as string, ids: [s[1] as number], tokens: [s[0] as string] } : (s as TemplateSpecialToken);
+      specials.set(entry.id, entry);
+    }
+    this.specialTokens = specials;
+    this.single = typeof options.single === 'string' ? parseTemplate(options.single, specials) : options.single;
+    this.pair =
+      options.pair === undefined
+        ? [...this.single, { kind: 'sequence', sequence: 1, typeId: 1 }]
+        : typeof options.pair === 'string'
+          ? parseTemplate(options.pair, specials)
+          : options.pair;
+  }
+
+  template(isPair: boolean): readonly TemplatePiece[] {
+    return isPair ? this.pair : this.single;
+  }
+
+  /** The same templates with each special token's ids looked up again by its tokens. */
+  withIds(lookup: (token: string) => number | undefined): TemplateProcessing {
+    const specials = [...this.specialTokens.values()].map((s) => {
+      const ids = s.tokens.map((t, i) => lookup(t) ?? s.ids[i]!);
+      return { id: s.id, ids, tokens: [...s.tokens] };
+    });
+    const byName = new Map(specials.map((s) => [s.id, s]));
+    const remap = (pieces: readonly TemplatePiece[]): TemplatePiece[] =>
+      pieces.map((p) => (p.kind === 'special' ? specialPiece(p.name, p.typeId, byName) : p));
+    return new TemplateProcessing({ single: remap(this.single), pair: remap(this.pair), specialTokens: specials });
+  }
+
+  toJSON(): PostProcessorJSON {
+    const special_tokens: Record<string, TemplateSpecialToken> = {};
+    for (const [name, s] of this.specialTokens) special_tokens[name] = { id: s.id, ids: [...s.ids], tokens: [...s.tokens] };
+    return { type: this.type, single: this.single.map(pieceToJSON), pair: this.pair.map(pieceToJSON), special_tokens };
+  }
+
+  static fromJSON(json: PostProcessorJSON): TemplateProcessing {
+    const specials = Object.values((json.special_tokens ?? {}) as Record<string, TemplateSpecialToken>);
+    const byName = new Map(specials.map((s) => [s.id, s]));
+    const parse = (items: unknown): TemplatePiece[] => {
+      if (!Array.isArray(items)) throw new TokenizerFormatError('TemplateProcessing "single"/"pair" must be arrays');
+      return items.map((item) => pieceFromJSON(item as Record<string, { id: string; type_id: number }>, byName));
+    };
+    return new TemplateProcessing({ single: parse(json.single), pair: parse(json.pair), specialTokens: specials });
+  }
+}
+
+function parseTemplate(template: string, specials: ReadonlyMap<string, TemplateSpecialToken>): TemplatePiece[] {
+  return template
+    .split(/\s+/)
+    .filter((w) => w.length > 0)
+    .map((word) => {
+      const colon = word.lastIndexOf(':');
+      const hasType = colon > 0 && /^\d+$/.test(word.slice(colon + 1));
+      const name = hasType ? word.slice(0, colon) : word;
+      const typeId = hasType ? Number(word.slice(colon + 1)) : 0;
+      if (name === '$A' || name === '$' || name === '$0') return { kind: 'sequence', sequence: 0, typeId } as const;
+      if (name === '$B' || name === '$1') return { kind: 'sequence', sequence: 1, typeId } as const;
+      if (name.startsWith('$') && /^\$\d+$/.test(name)) return { kind: 'sequence', sequence: 0, typeId: Number(name.slice(1)) } as const;
+      return specialPiece(name, typeId, specials);
+    });
+}
+
+function specialPiece(name: string, typeId: number, specials: ReadonlyMap<string, TemplateSpecialToken>): TemplatePiece {
+  const s = specials.get(name);
+  if (s === undefined) throw new TokenizerConfigError(`TemplateProcessing: special token ${JSON.stringify(name)} is used in a template but missing from specialTokens`);
+  return { kind: 'special', name, ids: s.ids, tokens: s.tokens, typeId };
+}
+
+function pieceToJSON(p: TemplatePiece): Record<string, { id: string; type_id: number }> {
+  return p.kind === 'special'
+    ? { SpecialToken: { id: p.name, type_id: p.typeId } }
+    : { Sequence: { id: p.sequence === 0 ? 'A' : 'B', type_id: p.typeId } };
+}
+
+function pieceFromJSON(item: Record<string, { id: string; type_id: number }>, specials: ReadonlyMap<string, TemplateSpecialToken>): TemplatePiece {
+  if (item.Sequence) return { kind: 'sequence', sequence: item.Sequence.id === 'B' ? 1 : 0, typeId: item.Sequence.type_id };
+  if (item.SpecialToken) return specialPiece(item.SpecialToken.id, item.SpecialToken.type_id, specials);
+  throw new TokenizerFormatError(`TemplateProcessing: unknown template piece ${JSON.stringify(item)}`);
+}
