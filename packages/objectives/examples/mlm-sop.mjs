@@ -28,7 +28,7 @@ class TinyEncoder extends Module {
     const mask = tf.expandDims(tf.cast(attentionMask, 'float32'), 2);
     const h = tf.mul(tf.mul(e, embedding(this.types, tokenTypeIds)), mask);
     const pooled = tf.div(tf.sum(h, 1), tf.sum(mask, 1));
-    return { logits, sentenceLogits: tf.matMul(pooled, this.sentence) };
+    return { logits, seqRelationshipLogits: tf.matMul(pooled, this.sentence) };
   }
 }
 

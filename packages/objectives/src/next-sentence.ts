@@ -21,7 +21,7 @@ export interface NextSentenceOptions extends PairLayoutOptions {
   randomProbability?: number;
   /** Part name in {@link combine} (default `'nsp'`). */
   name?: string;
-  /** The model output holding the sentence logits [B, 2] (default `'sentenceLogits'`). */
+  /** The model output holding the sentence logits [B, 2] (default `'seqRelationshipLogits'`). */
   logitsKey?: string;
 }
 
@@ -49,7 +49,7 @@ export class NextSentence implements Objective<SentencePairBatch> {
     this.layout = readPairLayout('NextSentence', options);
     this.randomProbability = checkProbability('NextSentence', 'randomProbability', options.randomProbability ?? 0.5);
     this.name = checkName('NextSentence', options.name ?? 'nsp');
-    this.logitsKey = checkName('NextSentence', options.logitsKey ?? 'sentenceLogits');
+    this.logitsKey = checkName('NextSentence', options.logitsKey ?? 'seqRelationshipLogits');
   }
 
   /**

@@ -76,6 +76,6 @@ export interface ModelInputs {
 
 /**
  * Anything that maps named input tensors to an object of named output tensors, e.g.
- * `(x) => gpt.forward(x)` (`{ logits }`) or `(x) => bert.forward(x)` (`{ logits, sentenceLogits }`).
+ * `(x) => gpt.forward(x)` (`{ logits }`) or `(x) => bert.forward(x)` (`{ logits, seqRelationshipLogits }`).
  */
 export type Model = (inputs: ModelInputs) => object;

@@ -12,7 +12,7 @@ export interface SentenceOrderOptions extends PairLayoutOptions {
   swapProbability?: number;
   /** Part name in {@link combine} (default `'sop'`). */
   name?: string;
-  /** The model output holding the sentence logits [B, 2] (default `'sentenceLogits'`). */
+  /** The model output holding the sentence logits [B, 2] (default `'seqRelationshipLogits'`). */
   logitsKey?: string;
 }
 
@@ -36,7 +36,7 @@ export class SentenceOrder implements Objective<SentencePairBatch> {
     this.layout = readPairLayout('SentenceOrder', options);
     this.swapProbability = checkProbability('SentenceOrder', 'swapProbability', options.swapProbability ?? 0.5);
     this.name = checkName('SentenceOrder', options.name ?? 'sop');
-    this.logitsKey = checkName('SentenceOrder', options.logitsKey ?? 'sentenceLogits');
+    this.logitsKey = checkName('SentenceOrder', options.logitsKey ?? 'seqRelationshipLogits');
   }
 
   /**

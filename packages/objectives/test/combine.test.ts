@@ -119,9 +119,9 @@ describe('combine', () => {
         return { inputs: {}, targets: { paddedLabels: { shape: [batch.batchSize], values: labels } } };
       },
       loss(outputs, prepared) {
-        const { sentenceLogits } = outputs as { sentenceLogits: tf.Tensor };
+        const { seqRelationshipLogits } = outputs as { seqRelationshipLogits: tf.Tensor };
         const labels = prepared.targets.paddedLabels!;
-        return { loss: tf.tidy(() => softmaxCrossEntropy(sentenceLogits, tf.tensor1d(labels.values, 'int32')) as tf.Scalar) };
+        return { loss: tf.tidy(() => softmaxCrossEntropy(seqRelationshipLogits, tf.tensor1d(labels.values, 'int32')) as tf.Scalar) };
       },
       getConfig: () => ({}),
     };

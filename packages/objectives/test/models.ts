@@ -29,7 +29,7 @@ export class TinyEncoder extends Module {
     this.head = this.registerParameter('head', normal([hidden, vocabSize], { std: 0.5, rng: rng.fork('head') }));
     this.sentence = this.registerParameter('sentence', normal([hidden, 2], { std: 0.5, rng: rng.fork('sentence') }));
   }
-  forward({ inputIds, attentionMask, tokenTypeIds }: ModelInputs): { logits: tf.Tensor; sentenceLogits: tf.Tensor } {
+  forward({ inputIds, attentionMask, tokenTypeIds }: ModelInputs): { logits: tf.Tensor; seqRelationshipLogits: tf.Tensor } {
     const [b, t] = inputIds.shape as [number, number];
     const d = this.hidden;
     const types = tokenTypeIds ?? tf.zerosLike(inputIds);
@@ -37,7 +37,7 @@ export class TinyEncoder extends Module {
     const logits = tf.reshape(tf.matMul(tf.reshape(h, [b * t, d]), this.head), [b, t, this.vocabSize]);
     const mask = tf.expandDims(tf.cast(attentionMask, 'float32'), 2);
     const pooled = tf.div(tf.sum(tf.mul(h, mask), 1), tf.maximum(tf.sum(mask, 1), 1));
-    return { logits, sentenceLogits: tf.matMul(pooled, this.sentence) };
+    return { logits, seqRelationshipLogits: tf.matMul(pooled, this.sentence) };
   }
 }
 

@@ -44,7 +44,7 @@ describe('NextSentence', () => {
   test('seeded: the same Rng seed gives the same rows; getConfig rebuilds it', () => {
     const ps = Array.from({ length: 64 }, (_, k) => ({ a: [1000 + k], b: [2000 + k], document: k % 8 }));
     const nsp = new NextSentence({ clsTokenId: CLS, sepTokenId: SEP, maxLength: 8, randomProbability: 0.3 });
-    expect(nsp.getConfig()).toEqual({ clsTokenId: CLS, sepTokenId: SEP, padTokenId: 0, maxLength: 8, randomProbability: 0.3, name: 'nsp', logitsKey: 'sentenceLogits' });
+    expect(nsp.getConfig()).toEqual({ clsTokenId: CLS, sepTokenId: SEP, padTokenId: 0, maxLength: 8, randomProbability: 0.3, name: 'nsp', logitsKey: 'seqRelationshipLogits' });
     const a = nsp.prepare({ pairs: ps }, new Rng(4));
     expect(new NextSentence(nsp.getConfig()).prepare({ pairs: ps }, new Rng(4))).toEqual(a);
     expect(nsp.prepare({ pairs: ps }, new Rng(5)).inputs.inputIds).not.toEqual(a.inputs.inputIds);

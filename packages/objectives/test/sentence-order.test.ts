@@ -68,12 +68,12 @@ describe('SentenceOrder', () => {
     );
   });
 
-  test('the loss is the cross-entropy of sentenceLogits [B, 2] against the labels', () => {
+  test('the loss is the cross-entropy of seqRelationshipLogits [B, 2] against the labels', () => {
     const sop = new SentenceOrder({ clsTokenId: CLS, sepTokenId: SEP });
     const prepared = sop.prepare({ pairs: [{ a: [1000], b: [1001] }, { a: [1002], b: [1003] }] }, new Rng(0));
     const y = Array.from(prepared.targets.sopLabels!.values);
     const logits = tf.tensor2d([[0.5, -1], [2, 0.25]]);
-    const { loss, metrics } = sop.loss({ sentenceLogits: logits }, prepared);
+    const { loss, metrics } = sop.loss({ seqRelationshipLogits: logits }, prepared);
     const rows = [[0.5, -1], [2, 0.25]];
     const expected = rows.reduce((s, r, k) => s - Math.log(Math.exp(r[y[k]!]!) / (Math.exp(r[0]!) + Math.exp(r[1]!))), 0) / 2;
     expect(loss.dataSync()[0]).toBeCloseTo(expected, 5);

@@ -57,7 +57,7 @@ export function registerProperties(numRuns: number): void {
             return r.reduce((a, b) => a + (b - m) ** 2, 0) / r.length > 1e-2;
           }),
           (r) => {
-            const y = tf.tidy(() => layerNorm(tf.tensor2d([r]), tf.ones([r.length]), tf.zeros([r.length]), { epsilon: eps }).dataSync());
+            const y = tf.tidy(() => layerNorm(tf.tensor2d([r]), tf.ones([r.length]), tf.zeros([r.length]), { epsilon: eps }).dataSync() as Float32Array);
             const x = Float32Array.from(r);
             const mx = x.reduce((a, b) => a + b, 0) / x.length;
             const varX = x.reduce((a, b) => a + (b - mx) ** 2, 0) / x.length;
