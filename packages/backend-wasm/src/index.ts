@@ -1,19 +1,138 @@
 // @llmkit/backend-wasm: llmkit's fast CPU default — TensorFlow.js's WebAssembly backend (XNNPACK,
-// SIMD) plus llmkit's fused host kernels and the kernels training needs that tfjs-wasm lacks.
-// Importing it registers the backend as 'wasm'.
+// SIMD, threads in Node) plus llmkit's fused host kernels and the kernels training needs that
+// tfjs-wasm lacks. Importing it registers the backend as 'wasm'.
 import * as tfWasm from '@tensorflow/tfjs-backend-wasm';
-import { registerBackend, tf, type Backend, type BackendDescription } from '@llmkit/core';
+import { BackendError, registerBackend, tf, type Backend, type BackendDescription } from '@llmkit/core';
 import { hostKernelOverrides, hostKernels } from '@llmkit/core/kernels';
 import { wasmMemory } from './memory.js';
+import { createThreadedBackend, importBuiltin, MAX_WASM_THREADS } from './node-threads.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
+import { installFastMatMul } from './fast-matmul.js';
 
 /** Kernels tfjs-wasm lacks that training needs (registered once, for the 'wasm' tfjs backend). */
 const missingKernels = [unsortedSegmentSumConfig];
 const kernels = hostKernelOverrides(hostKernels, wasmMemory);
+
+/** Environment variable read at init when `setWasmThreads` was not called: `auto` or an integer >= 1. */
+export const WASM_THREADS_ENV = 'LLMKIT_WASM_THREADS';
+/** `auto` uses this many threads at most (fewer on machines with fewer logical CPUs). */
+export const DEFAULT_MAX_WASM_THREADS = 4;
+
 let simd = false;
+let threadsSetting: number | 'auto' | undefined;
+/** Threads asked for (after `auto` and the cap are applied) and why the backend got what it got. */
+let threadsRequested = 1;
+let threadsNote = 'not initialised';
+let threadedBuild = false;
+let initialising: Promise<void> | undefined;
 
 /**
- * The default backend: WebAssembly with SIMD, in Node and in browsers.
+ * Sets the number of threads of the wasm backend's XNNPACK pool (Node; call it before the first
+ * `useBackend('wasm')`). `'auto'` (the default) uses the logical CPUs, at most
+ * `DEFAULT_MAX_WASM_THREADS`; `1` turns threads off (and skips starting the worker threads).
+ * The `LLMKIT_WASM_THREADS` environment variable does the same when this is not called.
+ * In browsers tfjs decides (threads only on cross-origin-isolated pages); a number is passed on.
+ */
+export function setWasmThreads(threads: number | 'auto'): void {
+  if (initialising) {
+    throw new BackendError(`setWasmThreads(${String(threads)}): the wasm backend is already initialised; call it before the first useBackend('wasm')`);
+  }
+  threadsSetting = checkThreads(threads, 'setWasmThreads');
+}
+
+function checkThreads(value: unknown, where: string): number | 'auto' {
+  if (value === 'auto' || (typeof value === 'number' && Number.isInteger(value) && value >= 1)) return value;
+  throw new BackendError(`${where}: expected 'auto' or an integer >= 1, got ${JSON.stringify(value)}`);
+}
+
+function isNode(): boolean {
+  return typeof process !== 'undefined' && typeof process.versions?.node === 'string' && tf.env().getBool('IS_NODE');
+}
+
+/** The threads setting and where it came from. */
+function threadsRequest(): { setting: number | 'auto'; source: string } {
+  if (threadsSetting !== undefined) return { setting: threadsSetting, source: 'setWasmThreads' };
+  const raw = typeof process !== 'undefined' ? process.env?.[WASM_THREADS_ENV]?.trim() : undefined;
+  if (raw) {
+    const value = raw.toLowerCase() === 'auto' ? 'auto' : /^\d+$/.test(raw) ? Number(raw) : raw;
+    return { setting: checkThreads(value, WASM_THREADS_ENV), source: `${WASM_THREADS_ENV}=${raw}` };
+  }
+  return { setting: 'auto', source: 'auto' };
+}
+
+/**
+ * Node: starts tfjs-wasm's threaded build (see node-threads.ts) and makes it tfjs's 'wasm'
+ * backend; on any failure keeps tfjs's single-threaded SIMD build and records why.
+ */
+async function initThreads(): Promise<void> {
+  const { setting, source } = threadsRequest();
+  if (!isNode()) {
+    if (typeof setting === 'number') tfWasm.setThreadsCount(setting);
+    threadsRequested = typeof setting === 'number' ? setting : 0;
+    threadsNote = `browser: tfjs picks its threaded build on cross-origin-isolated pages (${source})`;
+    return;
+  }
+  const { availableParallelism, cpus } = await importBuiltin<typeof import('node:os')>('node:os');
+  const cpuCount = typeof availableParallelism === 'function' ? availableParallelism() : cpus().length;
+  const want = setting === 'auto' ? Math.min(cpuCount, DEFAULT_MAX_WASM_THREADS) : Math.min(setting, MAX_WASM_THREADS);
+  threadsRequested = want;
+  const capped = typeof setting === 'number' && setting > MAX_WASM_THREADS ? `, capped at tfjs-wasm's ${MAX_WASM_THREADS}` : '';
+  tfWasm.setThreadsCount(1);
+  if (want <= 1) {
+    threadsNote = setting === 'auto' ? `1 logical CPU (${source})` : `1 thread requested (${source})`;
+    return;
+  }
+  const single = (why: string) => `1 thread: ${why} (${want} requested, ${source})`;
+  if (!simd) {
+    threadsNote = single("no WebAssembly SIMD, which tfjs-wasm's threaded build needs");
+    return;
+  }
+  const priority = tf.engine().registryFactory['wasm']?.priority;
+  if (priority === undefined) {
+    threadsNote = single("tfjs's wasm backend is not registered");
+    return;
+  }
+  const alreadyUp = () => tf.engine().registry['wasm'] !== undefined;
+  if (alreadyUp()) {
+    threadsNote = single("tfjs's wasm backend was initialised before llmkit's init");
+    return;
+  }
+  let backend: tfWasm.BackendWasm;
+  try {
+    backend = await createThreadedBackend(want);
+  } catch (e) {
+    tfWasm.setThreadsCount(1);
+    threadsNote = single(`tfjs-wasm's threaded build failed to start: ${e instanceof Error ? e.message : String(e)}`);
+    return;
+  }
+  if (alreadyUp()) {
+    backend.dispose();
+    threadsNote = single("tfjs's wasm backend was initialised while llmkit's threaded build started");
+    return;
+  }
+  // Replace tfjs's factory for 'wasm' (same name, same priority, same kernels): the first call
+  // hands over the backend started above; a later one (after tf.engine().reset()) starts another.
+  let first: tfWasm.BackendWasm | undefined = backend;
+  tf.removeBackend('wasm');
+  tf.registerBackend(
+    'wasm',
+    async () => {
+      if (first) {
+        const b = first;
+        first = undefined;
+        return b;
+      }
+      return createThreadedBackend(want);
+    },
+    priority,
+  );
+  threadedBuild = true;
+  threadsNote = `${want} threads (${source}${capped})`;
+}
+
+/**
+ * The default backend: WebAssembly with SIMD, in Node and in browsers; in Node with an XNNPACK
+ * thread pool (see `setWasmThreads`, `LLMKIT_WASM_THREADS`).
  *
  * ```ts
  * import '@llmkit/backend-wasm';
@@ -26,11 +145,19 @@ export const wasmBackend: Backend = {
   tfjsBackend: 'wasm',
   priority: 10,
   kernels,
-  async init() {
-    for (const k of missingKernels) {
-      if (tf.getKernel(k.kernelName, k.backendName) == null) tf.registerKernel(k);
-    }
-    simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) as boolean;
+  init() {
+    initialising ??= (async () => {
+      for (const k of missingKernels) {
+        if (tf.getKernel(k.kernelName, k.backendName) == null) tf.registerKernel(k);
+      }
+      installFastMatMul('wasm');
+      simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) as boolean;
+      await initThreads();
+    })().catch((e: unknown) => {
+      initialising = undefined;
+      throw e;
+    });
+    return initialising;
   },
   describe(): BackendDescription {
     const threads = tfWasm.getThreadsCount();
@@ -39,7 +166,15 @@ export const wasmBackend: Backend = {
       tfjsBackend: 'wasm',
       device: `CPU (WebAssembly${simd ? ' SIMD' : ''}, ${threads} thread${threads === 1 ? '' : 's'})`,
       fusedKernels: kernels.map((k) => k.kernelName),
-      details: { simd, threads, addedKernels: missingKernels.map((k) => k.kernelName).join(',') },
+      details: {
+        simd,
+        threads,
+        threadsRequested,
+        threadedBuild,
+        threadsNote,
+        addedKernels: missingKernels.map((k) => k.kernelName).join(','),
+        matmul: 'transposed operands materialised, batches split into 2-D products (XNNPACK fast path)',
+      },
     };
   },
 };

@@ -14,7 +14,9 @@ export function median(xs) {
  * `minIters` and at most `maxIters` timed calls, stopping once `budgetMs` is spent. Each call is
  * synced by `await outputs[syncIndex].data()` (cpu and wasm run kernels synchronously, so this
  * also waits for nothing else) and its outputs are disposed inside the timed region.
- * Returns { ms (median), iters, leaked (tensors left behind) }.
+ * Returns { ms (median), minMs (the least disturbed run, on a busy machine), cpuMs (median CPU time of
+ * the whole process, all threads: the work done, which other processes on the machine do not inflate),
+ * iters, leaked (tensors left behind) }.
  */
 export async function timeTensors(run, { warmup = 2, minIters = 3, maxIters = 20, budgetMs = 1500, syncIndex = 0 } = {}) {
   const before = tf.memory().numTensors;
@@ -26,13 +28,23 @@ export async function timeTensors(run, { warmup = 2, minIters = 3, maxIters = 20
   };
   for (let i = 0; i < warmup; i++) await once();
   const times = [];
+  const cpuTimes = [];
   const start = performance.now();
   while (times.length < maxIters && (times.length < minIters || performance.now() - start < budgetMs)) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     await once();
     times.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpuTimes.push((c.user + c.system) / 1000);
   }
-  return { ms: median(times), iters: times.length, leaked: tf.memory().numTensors - before };
+  return {
+    ms: median(times),
+    minMs: Math.min(...times),
+    cpuMs: median(cpuTimes),
+    iters: times.length,
+    leaked: tf.memory().numTensors - before,
+  };
 }
 
 /**

@@ -2,7 +2,7 @@
 // per-kernel profile of one tiny-GPT training step on the default backend, and PyTorch's figures
 // for the same work next to ours (via torch_bench.py) when the repository's venv has torch.
 //
-//   node packages/testkit/bench/run.mjs [--quick] [--no-torch] [--backends=cpu,wasm,wasm-defaults] [--json=FILE]
+//   node packages/testkit/bench/run.mjs [--quick] [--no-torch] [--no-prototype] [--backends=cpu,wasm-defaults,wasm] [--json=FILE]
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { tf, getBackend, useBackend } from '@llmkit/core';
@@ -10,8 +10,9 @@ import { cpuBackend } from '@llmkit/backend-cpu';
 import { wasmBackend } from '@llmkit/backend-wasm';
 import { fmt, profileKernels, table, timeTensors } from './measure.mjs';
 import { opCases, SHAPE } from './ops.mjs';
-import { TINY_GPT, tinyGpt } from './tiny-gpt.mjs';
+import { TINY_GPT, tinyGpt, tinyGptFlops } from './tiny-gpt.mjs';
 import { runTorchBench } from './torch.mjs';
+import { checkMatmulPrototype, installMatmulPrototype } from './matmul-prototype.mjs';
 
 const argv = process.argv.slice(2);
 const flag = (name) => argv.includes(`--${name}`);
@@ -35,7 +36,9 @@ async function activate(name) {
     }
     return useBackend(wasmDefaults);
   }
-  return useBackend(getBackend(name) ?? { cpu: cpuBackend, wasm: wasmBackend }[name]);
+  const backend = getBackend(name) ?? { cpu: cpuBackend, wasm: wasmBackend }[name];
+  if (!backend) throw new Error(`--backends: unknown backend '${name}' (cpu, wasm-defaults, wasm)`);
+  return useBackend(backend);
 }
 
 /** Iteration budget per backend: the pure-JS cpu backend runs at about 1 GFLOP/s. */
@@ -111,9 +114,10 @@ async function benchTinyGpt() {
 }
 
 /** Profiles one tiny-GPT forward+backward and prints where the kernel time goes. */
-async function profileTinyGpt({ lossFn }, torchProfile) {
+async function profileTinyGpt({ lossFn }, { torchProfile, top = Infinity, matmulShapes = true } = {}) {
   // One unprofiled step first so lazy kernel registration and heap growth are not in the profile.
-  tf.dispose(Object.values(tf.variableGrads(lossFn).grads));
+  const warm = tf.variableGrads(lossFn);
+  tf.dispose([warm.value, ...Object.values(warm.grads)]);
   const { records, wallMs } = await profileKernels(async () => {
     const { value, grads } = tf.variableGrads(lossFn);
     await value.data();
@@ -131,13 +135,15 @@ async function profileTinyGpt({ lossFn }, torchProfile) {
   const topLevel = records.filter((r) => r.depth === 0).length;
   console.log(table(
     ['kernel', 'count', 'total ms', 'ms/call', 'share'],
-    sorted.map((e) => [e.name, e.count, fmt(e.ms), fmt(e.ms / e.count), `${((100 * e.ms) / kernelMs).toFixed(1)}%`]),
+    sorted.slice(0, top).map((e) => [e.name, e.count, fmt(e.ms), fmt(e.ms / e.count), `${((100 * e.ms) / kernelMs).toFixed(1)}%`]),
   ));
   console.log(
     `kernels per step: ${topLevel} launched by ops (${records.length} counting those inside composite kernels); ` +
       `kernel time ${fmt(kernelMs)} ms of ${fmt(wallMs)} ms profiled step ` +
       `(${fmt(wallMs - kernelMs)} ms outside kernels: tape, tidy, allocation, profiler)`,
   );
+  const summary = { kernels: sorted, kernelMs, wallMs, kernelsPerStep: topLevel, kernelCallsInclNested: records.length };
+  if (!matmulShapes) return summary;
   // Which matmuls cost most: shapes say whether it is a linear, attention or the logits.
   const mm = new Map();
   for (const r of records.filter((x) => x.name === 'BatchMatMul')) {
@@ -153,7 +159,28 @@ async function profileTinyGpt({ lossFn }, torchProfile) {
     console.log('\nPyTorch profile of the same step (self CPU time, top 10):');
     console.log(table(['op', 'count', 'self ms'], torchProfile.slice(0, 10).map((e) => [e.name, e.count, fmt(e.self_ms)])));
   }
-  return { kernels: sorted, kernelMs, wallMs, kernelsPerStep: topLevel, kernelCallsInclNested: records.length };
+  return summary;
+}
+
+/** The tiny GPT again with the bench-only BatchMatMul prototype: what a transpose-free matmul buys. */
+async function tinyGptWithMatmulPrototype() {
+  const worst = checkMatmulPrototype();
+  if (!(worst < 1e-3)) {
+    console.log(`matmul prototype disagrees with tfjs-wasm's BatchMatMul (max |diff| ${worst}); skipped`);
+    return null;
+  }
+  const uninstall = installMatmulPrototype();
+  try {
+    const gpt = await benchTinyGpt();
+    console.log(`\n-- what-if: wasm with a transpose-free, per-matrix BatchMatMul (bench-only prototype, max |diff| vs tfjs-wasm ${worst.toExponential(1)}) --`);
+    console.log(`tiny GPT fwd+bwd: ${fmt(gpt.fwdBwd.ms)} ms, +Adam step: ${fmt(gpt.fwdBwdAdam.ms)} ms; top kernels:`);
+    await profileTinyGpt(gpt, { top: 8 });
+    tf.dispose([gpt.ids, gpt.targets]);
+    gpt.model.dispose();
+    return { fwdBwdMs: gpt.fwdBwd.ms, fwdBwdMinMs: gpt.fwdBwd.minMs, fwdBwdCpuMs: gpt.fwdBwd.cpuMs, fwdBwdAdamMs: gpt.fwdBwdAdam.ms };
+  } finally {
+    uninstall();
+  }
 }
 
 async function main() {
@@ -186,37 +213,61 @@ async function main() {
     results.backends[name] = { device: b.describe().device, ops: await benchOps(name, torch?.ops) };
     if (name !== 'cpu') {
       const gpt = await benchTinyGpt();
-      results.backends[name].tinyGpt = { fwdBwdMs: gpt.fwdBwd.ms, fwdBwdAdamMs: gpt.fwdBwdAdam.ms };
+      results.backends[name].tinyGpt = { fwdBwdMs: gpt.fwdBwd.ms, fwdBwdMinMs: gpt.fwdBwd.minMs, fwdBwdCpuMs: gpt.fwdBwd.cpuMs, fwdBwdAdamMs: gpt.fwdBwdAdam.ms };
       console.log(`tiny GPT (${gpt.model.numParams} params) fwd+bwd: ${fmt(gpt.fwdBwd.ms)} ms, +Adam step: ${fmt(gpt.fwdBwdAdam.ms)} ms`);
       if (name === 'wasm') {
         console.log(`\n-- per-kernel profile of one tiny-GPT forward+backward on wasm ` +
           `(vocab ${TINY_GPT.vocab}, block ${TINY_GPT.block}, ${TINY_GPT.layers} layers, ${TINY_GPT.heads} heads, d ${TINY_GPT.d}, batch ${TINY_GPT.batch}) --`);
-        results.backends[name].profile = await profileTinyGpt(gpt, torch?.tinyGpt?.profile);
+        results.backends[name].profile = await profileTinyGpt(gpt, { torchProfile: torch?.tinyGpt?.profile });
       }
       tf.dispose([gpt.ids, gpt.targets]);
       gpt.model.dispose();
+      if (name === 'wasm' && !flag('no-prototype')) {
+        const proto = await tinyGptWithMatmulPrototype();
+        if (proto) results.matmulPrototype = { tinyGpt: proto };
+      }
     }
     const left = tf.memory().numTensors - start;
     console.log(`tensors left after ${name}: ${left}${left === 0 ? ' (ok)' : ' (LEAK)'}\n`);
   }
 
   console.log('== tiny GPT training step: llmkit vs PyTorch ==');
+  console.log('(ms: median wall time; min: least disturbed run; CPU ms: median CPU time of all threads, which a busy machine does not inflate)');
   const tg = torch?.tinyGpt;
-  const rows = [];
-  for (const name of backends) {
-    const g = results.backends[name]?.tinyGpt;
-    if (!g) continue;
-    rows.push([`llmkit ${name}`, fmt(g.fwdBwdMs), fmt(g.fwdBwdAdamMs), ratio(g.fwdBwdMs, tg?.fwd_bwd?.ms), ratio(g.fwdBwdMs, tg?.fwd_bwd_1thread?.ms)]);
-  }
-  if (tg) {
-    rows.push([`PyTorch ${torch.threads} threads`, fmt(tg.fwd_bwd.ms), `${fmt(tg.fwd_bwd_adamw.ms)} (AdamW)`, '', '']);
-    rows.push(['PyTorch 1 thread', fmt(tg.fwd_bwd_1thread.ms), '', '', '']);
-  }
-  console.log(table(['', 'fwd+bwd ms', '+optimizer ms', `vs torch ${torch?.threads ?? '?'}T`, 'vs torch 1T'], rows));
+  const torchRows = tg
+    ? [[`PyTorch ${torch.threads} threads`, tg.fwd_bwd, tg.fwd_bwd_adamw], ['PyTorch 1 thread', tg.fwd_bwd_1thread, null]]
+    : [];
+  const ours = [
+    ...backends.filter((n) => results.backends[n]?.tinyGpt).map((n) => [`llmkit ${n}`, results.backends[n].tinyGpt]),
+    ...(results.matmulPrototype ? [['llmkit wasm + matmul prototype', results.matmulPrototype.tinyGpt]] : []),
+  ];
+  const rows = ours.map(([label, g]) => [
+    label,
+    fmt(g.fwdBwdMs),
+    fmt(g.fwdBwdMinMs),
+    fmt(g.fwdBwdCpuMs),
+    fmt(g.fwdBwdAdamMs),
+    ratio(g.fwdBwdMs, tg?.fwd_bwd?.ms),
+    ratio(g.fwdBwdMinMs, tg?.fwd_bwd?.min_ms),
+    ratio(g.fwdBwdMinMs, tg?.fwd_bwd_1thread?.min_ms),
+  ]);
+  for (const [label, fb, opt] of torchRows) rows.push([label, fmt(fb.ms), fmt(fb.min_ms), fmt(fb.cpu_ms), opt ? `${fmt(opt.ms)} (AdamW)` : '', '', '', '']);
+  const t = torch?.threads ?? '?';
+  // Effective rate of the step's matmul work, from the least disturbed run.
+  const gflops = tinyGptFlops() / 1e9;
+  rows.forEach((r, i) => {
+    const min = i < ours.length ? ours[i][1].fwdBwdMinMs : torchRows[i - ours.length][1].min_ms;
+    r.splice(4, 0, fmt(gflops / (min / 1000)));
+  });
+  console.log(`(one step is ${fmt(gflops)} GFLOP of matmul work)`);
+  console.log(table(['', 'fwd+bwd ms', 'min ms', 'CPU ms', 'GFLOP/s', '+optimizer ms', `/torch ${t}T`, `/torch ${t}T (min)`, '/torch 1T (min)'], rows));
   if (!tg) console.log('(no PyTorch figures: see the message at the top)');
   else {
-    const ours = results.backends.wasm?.tinyGpt?.fwdBwdMs;
-    if (ours) console.log(`\ntiny GPT fwd+bwd, llmkit wasm / PyTorch: ${fmt(ours / tg.fwd_bwd.ms)}× (issue target: within 2×)`);
+    const w = results.backends.wasm?.tinyGpt;
+    if (w) {
+      console.log(`\ntiny GPT fwd+bwd, llmkit wasm / PyTorch ${t} threads: ${fmt(w.fwdBwdMs / tg.fwd_bwd.ms)}× by median, ` +
+        `${fmt(w.fwdBwdMinMs / tg.fwd_bwd.min_ms)}× by min (issue target: within 2×)`);
+    }
   }
   console.log(`\n${loadLine('load after')}`);
   console.log(`bench finished in ${fmt((performance.now() - t0) / 1000)} s`);

@@ -9,7 +9,8 @@ const repo = resolve(here, '../../..');
 
 const HOW_TO = [
   'Create the venv at the repository root (torch\'s CPU wheel is enough):',
-  `  cd ${repo} && python3 -m venv --system-site-packages .venv && .venv/bin/pip install torch numpy`,
+  // The version the fixtures are pinned to (fixtures/generate.py), so one venv serves both.
+  `  cd ${repo} && python3 -m venv --system-site-packages .venv && .venv/bin/pip install "torch==2.13.*" numpy`,
   'or point LLMKIT_PYTHON at a Python that has torch.',
 ].join('\n');
 
