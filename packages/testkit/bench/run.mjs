@@ -2,7 +2,7 @@
 // per-kernel profile of one tiny-GPT training step on the default backend, and PyTorch's figures
 // for the same work next to ours (via torch_bench.py) when the repository's venv has torch.
 //
-//   node packages/testkit/bench/run.mjs [--quick] [--no-torch] [--no-prototype] [--backends=cpu,wasm-defaults,wasm] [--json=FILE]
+//   node packages/testkit/bench/run.mjs [--quick] [--no-torch] [--backends=cpu,wasm-defaults,wasm] [--json=FILE]
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { tf, getBackend, useBackend } from '@llmkit/core';
@@ -12,7 +12,6 @@ import { fmt, profileKernels, table, timeTensors } from './measure.mjs';
 import { opCases, SHAPE } from './ops.mjs';
 import { TINY_GPT, tinyGpt, tinyGptFlops } from './tiny-gpt.mjs';
 import { runTorchBench } from './torch.mjs';
-import { checkMatmulPrototype, installMatmulPrototype } from './matmul-prototype.mjs';
 
 const argv = process.argv.slice(2);
 const flag = (name) => argv.includes(`--${name}`);
@@ -24,17 +23,10 @@ const backends = (option('backends') ?? 'cpu,wasm-defaults,wasm').split(',');
 // priority -1 keeps it from ever being picked as the default.
 const wasmDefaults = { ...wasmBackend, name: 'wasm-defaults', priority: -1, kernels: [] };
 
-/**
- * Activates a backend. `useBackend` installs a backend's fused kernels but never removes the ones
- * another backend installed on the same tfjs backend, so 'wasm-defaults' first unregisters wasm's:
- * core then registers its default compositions lazily, on first use.
- */
+/** Activates a backend by bench name. */
 async function activate(name) {
   if (name === 'wasm-defaults') {
-    for (const { kernelName } of wasmBackend.kernels ?? []) {
-      if (tf.getKernel(kernelName, 'wasm') != null) tf.unregisterKernel(kernelName, 'wasm');
-    }
-    return useBackend(wasmDefaults);
+    return useBackend(wasmDefaults); // useBackend puts core's defaults back in place of wasm's fused kernels
   }
   const backend = getBackend(name) ?? { cpu: cpuBackend, wasm: wasmBackend }[name];
   if (!backend) throw new Error(`--backends: unknown backend '${name}' (cpu, wasm-defaults, wasm)`);
@@ -162,27 +154,6 @@ async function profileTinyGpt({ lossFn }, { torchProfile, top = Infinity, matmul
   return summary;
 }
 
-/** The tiny GPT again with the bench-only BatchMatMul prototype: what a transpose-free matmul buys. */
-async function tinyGptWithMatmulPrototype() {
-  const worst = checkMatmulPrototype();
-  if (!(worst < 1e-3)) {
-    console.log(`matmul prototype disagrees with tfjs-wasm's BatchMatMul (max |diff| ${worst}); skipped`);
-    return null;
-  }
-  const uninstall = installMatmulPrototype();
-  try {
-    const gpt = await benchTinyGpt();
-    console.log(`\n-- what-if: wasm with a transpose-free, per-matrix BatchMatMul (bench-only prototype, max |diff| vs tfjs-wasm ${worst.toExponential(1)}) --`);
-    console.log(`tiny GPT fwd+bwd: ${fmt(gpt.fwdBwd.ms)} ms, +Adam step: ${fmt(gpt.fwdBwdAdam.ms)} ms; top kernels:`);
-    await profileTinyGpt(gpt, { top: 8 });
-    tf.dispose([gpt.ids, gpt.targets]);
-    gpt.model.dispose();
-    return { fwdBwdMs: gpt.fwdBwd.ms, fwdBwdMinMs: gpt.fwdBwd.minMs, fwdBwdCpuMs: gpt.fwdBwd.cpuMs, fwdBwdAdamMs: gpt.fwdBwdAdam.ms };
-  } finally {
-    uninstall();
-  }
-}
-
 async function main() {
   const t0 = performance.now();
   const cpuModel = os.cpus()[0]?.model?.trim() ?? 'CPU';
@@ -222,10 +193,6 @@ async function main() {
       }
       tf.dispose([gpt.ids, gpt.targets]);
       gpt.model.dispose();
-      if (name === 'wasm' && !flag('no-prototype')) {
-        const proto = await tinyGptWithMatmulPrototype();
-        if (proto) results.matmulPrototype = { tinyGpt: proto };
-      }
     }
     const left = tf.memory().numTensors - start;
     console.log(`tensors left after ${name}: ${left}${left === 0 ? ' (ok)' : ' (LEAK)'}\n`);
@@ -239,7 +206,6 @@ async function main() {
     : [];
   const ours = [
     ...backends.filter((n) => results.backends[n]?.tinyGpt).map((n) => [`llmkit ${n}`, results.backends[n].tinyGpt]),
-    ...(results.matmulPrototype ? [['llmkit wasm + matmul prototype', results.matmulPrototype.tinyGpt]] : []),
   ];
   const rows = ours.map(([label, g]) => [
     label,
