@@ -1,0 +1,2 @@
+// @llmkit/trainer: the pretraining loop.
+export {};
