@@ -8,6 +8,7 @@ import { wasmMemory } from './memory.js';
 import { createThreadedBackend, importBuiltin, MAX_WASM_THREADS } from './node-threads.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 import { installFastMatMul } from './fast-matmul.js';
+import { installLeadingAxesSum } from './leading-axes-sum.js';
 
 /** Kernels tfjs-wasm lacks that training needs (registered once, for the 'wasm' tfjs backend). */
 const missingKernels = [unsortedSegmentSumConfig];
@@ -151,6 +152,7 @@ export const wasmBackend: Backend = {
         if (tf.getKernel(k.kernelName, k.backendName) == null) tf.registerKernel(k);
       }
       installFastMatMul('wasm');
+      installLeadingAxesSum('wasm');
       simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) as boolean;
       await initThreads();
     })().catch((e: unknown) => {
@@ -174,6 +176,7 @@ export const wasmBackend: Backend = {
         threadsNote,
         addedKernels: missingKernels.map((k) => k.kernelName).join(','),
         matmul: 'transposed operands materialised, batches split into 2-D products (XNNPACK fast path)',
+        sum: 'leading-axes sums in one pass (no transpose)',
       },
     };
   },
