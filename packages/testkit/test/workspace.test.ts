@@ -49,3 +49,16 @@ describe('one TensorFlow.js version', () => {
     }
   });
 });
+
+describe('lockfile', () => {
+  it('lists every optional platform package, so `npm ci` accepts it (see scripts/complete-lockfile.mjs)', () => {
+    const lock = readJson(`${root}package-lock.json`);
+    const missing: string[] = [];
+    for (const [path, entry] of Object.entries(lock.packages as Record<string, { optionalDependencies?: Record<string, string> }>)) {
+      for (const dep of Object.keys(entry.optionalDependencies ?? {})) {
+        if (/^(@rollup|@turbo|@esbuild)\//.test(dep) && !lock.packages[`node_modules/${dep}`]) missing.push(`${dep} (optional dependency of ${path})`);
+      }
+    }
+    expect(missing, 'run `node scripts/complete-lockfile.mjs`').toEqual([]);
+  });
+});
