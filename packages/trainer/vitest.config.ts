@@ -5,5 +5,7 @@ export default defineProject({
     name: 'trainer',
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
+    // One XNNPACK thread per test worker: 2 cores, several workers.
+    env: { LLMKIT_WASM_THREADS: '1' },
   },
 });

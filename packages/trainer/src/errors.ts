@@ -1,0 +1,26 @@
+// The trainer's own errors: training that produced a non-finite number. Checkpoint problems are
+// @llmkit/layers' CheckpointError, so one class covers every checkpoint folder.
+import { LlmkitError } from '@llmkit/core';
+
+/** What turned non-finite: the loss of a step, or the global norm of its gradients. */
+export type DivergedValue = 'loss' | 'gradient norm' | 'eval loss';
+
+/**
+ * A step produced NaN or ±Infinity. The update was not applied and no checkpoint is written after
+ * it, so the last checkpoint on disk is the last good state.
+ */
+export class TrainingDivergedError extends LlmkitError {
+  /** The 1-based step that diverged. */
+  readonly step: number;
+  /** Which value was not finite. */
+  readonly value: DivergedValue;
+  /** The value itself (NaN, Infinity or -Infinity). */
+  readonly actual: number;
+
+  constructor(step: number, value: DivergedValue, actual: number) {
+    super(`training diverged at step ${step}: ${value} is ${actual}; expected a finite number (no update applied, no checkpoint written)`);
+    this.step = step;
+    this.value = value;
+    this.actual = actual;
+  }
+}

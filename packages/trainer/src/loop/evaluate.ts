@@ -1,0 +1,52 @@
+// Evaluation: the objective's loss over held-out batches with the model in eval mode (no dropout)
+// and no gradients, weighted by each batch's token count when the objective reports one.
+import { Rng, tf, type Module } from '@llmkit/core';
+import { computeLoss, type Objective } from '@llmkit/objectives';
+import type { EvalMetrics } from '../callbacks/callback.js';
+import { iteratorOf, toObjectiveBatch, type EvalSource } from './data-source.js';
+
+export interface EvaluateOptions {
+  model: Module & { forward(inputs: never): object };
+  objective: Objective<never>;
+  data: EvalSource;
+  /** Stop after this many batches (default: all). */
+  maxBatches?: number;
+  /** Masks and swaps for evaluation come from a fresh `Rng(seed)`: the same at every evaluation. */
+  seed?: number;
+  step?: number;
+}
+
+/** Mean loss and perplexity over `data`. Restores the model's training mode afterwards. */
+export async function evaluate(options: EvaluateOptions): Promise<EvalMetrics> {
+  const { model, objective, maxBatches = Infinity, seed = 0, step = 0 } = options;
+  const start = performance.now();
+  const source = typeof options.data === 'function' ? options.data() : options.data;
+  const iterator = iteratorOf('evaluate', source);
+  const rng = new Rng(seed).fork('eval');
+  const wasTraining = model.training;
+  model.eval();
+  let weightSum = 0;
+  let lossSum = 0;
+  const partSums: Record<string, number> = {};
+  let batches = 0;
+  try {
+    while (batches < maxBatches) {
+      const next = await iterator.next();
+      if (next.done) break;
+      const prepared = objective.prepare(toObjectiveBatch(next.value) as never, rng);
+      const result = computeLoss((x) => model.forward(x as never), objective, prepared);
+      const weight = result.metrics?.tokens ?? 1;
+      lossSum += weight * result.loss.dataSync()[0]!;
+      for (const [name, part] of Object.entries(result.parts ?? {})) partSums[name] = (partSums[name] ?? 0) + weight * part.dataSync()[0]!;
+      tf.dispose([result.loss, ...Object.values(result.parts ?? {})]);
+      weightSum += weight;
+      batches += 1;
+    }
+  } finally {
+    await (iterator as AsyncIterator<unknown>).return?.();
+    if (wasTraining) model.train();
+  }
+  const loss = weightSum > 0 ? lossSum / weightSum : NaN;
+  const parts = Object.keys(partSums).length > 0 ? Object.fromEntries(Object.entries(partSums).map(([k, v]) => [k, v / weightSum])) : undefined;
+  return { step, loss, perplexity: Math.exp(loss), ...(parts ? { parts } : {}), batches, seconds: (performance.now() - start) / 1000 };
+}
