@@ -34,7 +34,7 @@ function leadingAxesSum(original: KernelConfig): KernelConfig {
     Y.set(X.subarray(0, cols));
     for (let r = 1; r < rows; r++) {
       const o = r * cols;
-      for (let c = 0; c < cols; c++) Y[c] += X[o + c]!;
+      for (let c = 0; c < cols; c++) Y[c] = Y[c]! + X[o + c]!;
     }
     return out;
   };

@@ -14,7 +14,7 @@ function reference(x: Float32Array, shape: number[], axes: number[]): Float64Arr
   for (let flat = 0; flat < x.length; flat++) {
     let o = 0;
     for (const i of kept) o = o * shape[i]! + (Math.floor(flat / strides[i]!) % shape[i]!);
-    out[o] += x[flat]!;
+    out[o] = out[o]! + x[flat]!;
   }
   return out;
 }
