@@ -1,0 +1,24 @@
+// In-page batches: random windows of block + 1 characters (nanoGPT's get_batch) from one part of the
+// text, as an async iterable with reset(), the interface the demo's train loop reads. Each batch
+// waits for a macrotask so the page can repaint between steps.
+import { Rng } from '@llmkit/core';
+
+export function randomWindows(ids, { blockSize, batchSize, seed }) {
+  let rng = new Rng(seed);
+  return {
+    reset() {
+      rng = new Rng(seed);
+    },
+    async *[Symbol.asyncIterator]() {
+      for (;;) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        const inputIds = new Int32Array(batchSize * blockSize);
+        for (let b = 0; b < batchSize; b++) {
+          const start = rng.nextInt(ids.length - blockSize);
+          inputIds.set(ids.subarray(start, start + blockSize), b * blockSize);
+        }
+        yield { batchSize, length: blockSize, shape: [batchSize, blockSize], inputIds };
+      }
+    },
+  };
+}
