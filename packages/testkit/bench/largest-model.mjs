@@ -35,7 +35,7 @@ for (const cfg of configs) {
     const losses = [];
     let peak = 0;
     const times = [];
-    for (let step = 0; step < 3; step++) {
+    for (let step = 0; step < 2; step++) {
       const t0 = performance.now();
       const { value, grads } = tf.variableGrads(() => model.loss(ids, targets), model.variables);
       peak = Math.max(peak, tf.memory().numBytes);
