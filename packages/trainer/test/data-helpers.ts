@@ -4,6 +4,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { DataPipeline } from '../src/index.js';
 
 export async function withTempDir<T>(body: (dir: string) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'llmkit-data-'));
@@ -12,6 +13,17 @@ export async function withTempDir<T>(body: (dir: string) => Promise<T>): Promise
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** The first `n` batches of a pipeline (all of them by default), continuing from where it is. */
+export async function take<B>(pipeline: DataPipeline<B>, n = Infinity): Promise<B[]> {
+  const out: B[] = [];
+  if (n === 0) return out;
+  for await (const batch of pipeline) {
+    out.push(batch);
+    if (out.length === n) break;
+  }
+  return out;
 }
 
 /** Each code point is its id: decoding is exact, so tests can compare text. */

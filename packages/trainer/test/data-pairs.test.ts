@@ -4,18 +4,8 @@ import { Rng } from '@llmkit/core';
 import { NextSentence, SentenceOrder } from '@llmkit/objectives';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { segmentPairs, textFiles, type DataPipeline, type PairBatch, type SegmentPairsOptions } from '../src/index.js';
-import { codePoints, decodeCodePoints, makeText, withTempDir } from './data-helpers.js';
-
-async function take<B>(pipeline: DataPipeline<B>, n = Infinity): Promise<B[]> {
-  const out: B[] = [];
-  if (n === 0) return out;
-  for await (const batch of pipeline) {
-    out.push(batch);
-    if (out.length === n) break;
-  }
-  return out;
-}
+import { segmentPairs, textFiles, type PairBatch, type SegmentPairsOptions } from '../src/index.js';
+import { codePoints, decodeCodePoints, makeText, withTempDir, take } from './data-helpers.js';
 
 async function paragraphs(dir: string): Promise<string[]> {
   const docs = Array.from({ length: 30 }, (_, i) => makeText(100 + i, 3 + (i % 9)).replace(/\n\n+/g, '\n').trim());

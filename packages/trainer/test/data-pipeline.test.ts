@@ -5,18 +5,8 @@ import { CausalLM } from '@llmkit/objectives';
 import { CharTrainer, charLevel } from '@llmkit/tokenizer';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { jsonlFiles, packedBlocks, textFiles, trainValidation, type BlockBatch, type DataPipeline, type PackedBlocksOptions } from '../src/index.js';
-import { codePoints, makeText, withTempDir } from './data-helpers.js';
-
-async function take<B>(pipeline: DataPipeline<B>, n = Infinity): Promise<B[]> {
-  const out: B[] = [];
-  if (n === 0) return out;
-  for await (const batch of pipeline) {
-    out.push(batch);
-    if (out.length === n) break;
-  }
-  return out;
-}
+import { jsonlFiles, packedBlocks, textFiles, trainValidation, type BlockBatch, type PackedBlocksOptions } from '../src/index.js';
+import { codePoints, makeText, withTempDir, take } from './data-helpers.js';
 
 const rows = (batches: BlockBatch[]): number[][] =>
   batches.flatMap((b) => Array.from({ length: b.batchSize }, (_, i) => Array.from(b.inputIds.subarray(i * b.length, (i + 1) * b.length))));
