@@ -26,12 +26,37 @@ function affine(x: tf.Tensor, inFeatures: number, weight: tf.Tensor, transposeWe
   });
 }
 
-function checkOptions(where: string, inFeatures: number, outFeatures: number, options: LinearOptions): void {
-  validateConfig(where, { inFeatures, outFeatures, bias: options.bias ?? true }, {
-    inFeatures: [positiveInt, undefined],
-    outFeatures: [positiveInt, undefined],
-    bias: [boolean, true],
-  });
+/** What `Linear` and `Conv1D` share: the parameters, their checks, forward and config. */
+abstract class Affine extends Module {
+  readonly weight: tf.Variable;
+  readonly bias: tf.Variable | undefined;
+
+  /** @param weightIsOutIn true for torch.nn.Linear's [out, in] layout, false for Conv1D's [in, out]. */
+  protected constructor(
+    where: string,
+    readonly inFeatures: number,
+    readonly outFeatures: number,
+    options: LinearOptions,
+    private readonly weightIsOutIn: boolean,
+  ) {
+    super();
+    validateConfig(where, { inFeatures, outFeatures, bias: options.bias ?? true }, {
+      inFeatures: [positiveInt, undefined],
+      outFeatures: [positiveInt, undefined],
+      bias: [boolean, true],
+    });
+    const init = options.init ?? normalInitializer({ std: 0.02 });
+    this.weight = this.registerParameter('weight', init(weightIsOutIn ? [outFeatures, inFeatures] : [inFeatures, outFeatures], options.rng));
+    this.bias = options.bias === false ? undefined : this.registerParameter('bias', zeros([outFeatures]));
+  }
+
+  forward(x: tf.Tensor): tf.Tensor {
+    return affine(x, this.inFeatures, this.weight, this.weightIsOutIn, this.bias);
+  }
+
+  getConfig(): { inFeatures: number; outFeatures: number; bias: boolean } {
+    return { inFeatures: this.inFeatures, outFeatures: this.outFeatures, bias: this.bias !== undefined };
+  }
 }
 
 /**
@@ -42,28 +67,9 @@ function checkOptions(where: string, inFeatures: number, outFeatures: number, op
  * const h = fc.forward(x);   // [B, T, 768] -> [B, T, 3072]
  * ```
  */
-export class Linear extends Module {
-  readonly weight: tf.Variable;
-  readonly bias: tf.Variable | undefined;
-
-  constructor(
-    readonly inFeatures: number,
-    readonly outFeatures: number,
-    options: LinearOptions,
-  ) {
-    super();
-    checkOptions('Linear', inFeatures, outFeatures, options);
-    const init = options.init ?? normalInitializer({ std: 0.02 });
-    this.weight = this.registerParameter('weight', init([outFeatures, inFeatures], options.rng));
-    this.bias = options.bias === false ? undefined : this.registerParameter('bias', zeros([outFeatures]));
-  }
-
-  forward(x: tf.Tensor): tf.Tensor {
-    return affine(x, this.inFeatures, this.weight, true, this.bias);
-  }
-
-  getConfig(): { inFeatures: number; outFeatures: number; bias: boolean } {
-    return { inFeatures: this.inFeatures, outFeatures: this.outFeatures, bias: this.bias !== undefined };
+export class Linear extends Affine {
+  constructor(inFeatures: number, outFeatures: number, options: LinearOptions) {
+    super('Linear', inFeatures, outFeatures, options, true);
   }
 }
 
@@ -71,27 +77,8 @@ export class Linear extends Module {
  * y = x W + b with W [in, out]: HF's GPT-2 `Conv1D`, which despite its name is a linear layer
  * with the transposed layout.
  */
-export class Conv1D extends Module {
-  readonly weight: tf.Variable;
-  readonly bias: tf.Variable | undefined;
-
-  constructor(
-    readonly inFeatures: number,
-    readonly outFeatures: number,
-    options: LinearOptions,
-  ) {
-    super();
-    checkOptions('Conv1D', inFeatures, outFeatures, options);
-    const init = options.init ?? normalInitializer({ std: 0.02 });
-    this.weight = this.registerParameter('weight', init([inFeatures, outFeatures], options.rng));
-    this.bias = options.bias === false ? undefined : this.registerParameter('bias', zeros([outFeatures]));
-  }
-
-  forward(x: tf.Tensor): tf.Tensor {
-    return affine(x, this.inFeatures, this.weight, false, this.bias);
-  }
-
-  getConfig(): { inFeatures: number; outFeatures: number; bias: boolean } {
-    return { inFeatures: this.inFeatures, outFeatures: this.outFeatures, bias: this.bias !== undefined };
+export class Conv1D extends Affine {
+  constructor(inFeatures: number, outFeatures: number, options: LinearOptions) {
+    super('Conv1D', inFeatures, outFeatures, options, false);
   }
 }
