@@ -4,6 +4,7 @@ import { tf } from '@llmkit/core';
 import { DEFAULT_GROUPS, resolveWeightDecay, type ParameterGroup } from './parameter-groups.js';
 import {
   assignState,
+  cloneState,
   checkMeta,
   checkNumber,
   namedParametersOf,
@@ -93,23 +94,23 @@ export class AdamW implements Optimizer {
     });
   }
 
-  getState(): OptimizerState {
-    const tensors: Record<string, tf.Tensor> = {};
+  /** The state Variables by their saved names (torch's `exp_avg`, `exp_avg_sq`). */
+  private slots(): Map<string, tf.Variable> {
+    const slots = new Map<string, tf.Variable>();
     this.parameters.forEach(([name], i) => {
-      tensors[`${name}.exp_avg`] = tf.clone(this.expAvg[i]!);
-      tensors[`${name}.exp_avg_sq`] = tf.clone(this.expAvgSq[i]!);
+      slots.set(`${name}.exp_avg`, this.expAvg[i]!);
+      slots.set(`${name}.exp_avg_sq`, this.expAvgSq[i]!);
     });
-    return { tensors, meta: { type: this.type, step: this.steps, config: this.getConfig() } };
+    return slots;
+  }
+
+  getState(): OptimizerState {
+    return { tensors: cloneState(this.slots()), meta: { type: this.type, step: this.steps, config: this.getConfig() } };
   }
 
   setState(state: OptimizerState): void {
     const step = checkMeta('AdamW.setState', this.type, state.meta);
-    const targets = new Map<string, tf.Variable>();
-    this.parameters.forEach(([name], i) => {
-      targets.set(`${name}.exp_avg`, this.expAvg[i]!);
-      targets.set(`${name}.exp_avg_sq`, this.expAvgSq[i]!);
-    });
-    assignState('AdamW.setState', targets, state.tensors);
+    assignState('AdamW.setState', this.slots(), state.tensors);
     this.steps = step;
   }
 

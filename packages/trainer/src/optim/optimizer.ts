@@ -60,6 +60,13 @@ export function namedParametersOf(where: string, params: ParametersLike): [strin
   });
 }
 
+/** Copies of an optimizer's state Variables, keyed as in its saved state (see `assignState`). */
+export function cloneState(slots: ReadonlyMap<string, tf.Variable>): Record<string, tf.Tensor> {
+  const tensors: Record<string, tf.Tensor> = {};
+  for (const [key, variable] of slots) tensors[key] = tf.clone(variable);
+  return tensors;
+}
+
 /**
  * Writes saved tensors into state Variables after checking every expected key is present with the
  * right shape and no key is unexpected: all or nothing.

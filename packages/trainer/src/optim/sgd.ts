@@ -4,6 +4,7 @@ import { ConfigError, tf } from '@llmkit/core';
 import { resolveWeightDecay, type ParameterGroup } from './parameter-groups.js';
 import {
   assignState,
+  cloneState,
   checkMeta,
   checkNumber,
   namedParametersOf,
@@ -87,21 +88,22 @@ export class SGD implements Optimizer {
     });
   }
 
-  getState(): OptimizerState {
-    const tensors: Record<string, tf.Tensor> = {};
+  /** The momentum buffers by their saved names (torch's `momentum_buffer`); none without momentum. */
+  private slots(): Map<string, tf.Variable> {
+    const slots = new Map<string, tf.Variable>();
     this.parameters.forEach(([name], i) => {
-      if (this.buffers[i]) tensors[`${name}.momentum_buffer`] = tf.clone(this.buffers[i]);
+      if (this.buffers[i]) slots.set(`${name}.momentum_buffer`, this.buffers[i]);
     });
-    return { tensors, meta: { type: this.type, step: this.steps, config: this.getConfig() } };
+    return slots;
+  }
+
+  getState(): OptimizerState {
+    return { tensors: cloneState(this.slots()), meta: { type: this.type, step: this.steps, config: this.getConfig() } };
   }
 
   setState(state: OptimizerState): void {
     const step = checkMeta('SGD.setState', this.type, state.meta);
-    const targets = new Map<string, tf.Variable>();
-    this.parameters.forEach(([name], i) => {
-      if (this.buffers[i]) targets.set(`${name}.momentum_buffer`, this.buffers[i]);
-    });
-    assignState('SGD.setState', targets, state.tensors);
+    assignState('SGD.setState', this.slots(), state.tensors);
     this.steps = step;
   }
 
