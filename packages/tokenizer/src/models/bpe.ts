@@ -3,7 +3,7 @@
 // per word, so that no strings are built in the hot loop.
 import { TokenizerConfigError, TokenizerFormatError, UnsupportedComponentError } from '../errors.js';
 import { BYTE_TO_CHAR, toByteLevel } from '../unicode/byte-level-alphabet.js';
-import { invertVocab, toVocabMap, type Model, type ModelJSON } from './model.js';
+import { VocabModel, type Model, type ModelJSON } from './model.js';
 import { PairTable } from './pair-table.js';
 import { TokenList } from './token-list.js';
 
@@ -41,7 +41,7 @@ const HEAP_THRESHOLD = 48;
  * @example
  * const bpe = new BPE({ vocab: { a: 0, b: 1, ab: 2 }, merges: [['a', 'b']] });
  */
-export class BPE implements Model {
+export class BPE extends VocabModel implements Model {
   readonly type = 'BPE';
   readonly unkToken: string | null;
   readonly continuingSubwordPrefix: string | null;
@@ -54,8 +54,6 @@ export class BPE implements Model {
   /** How the merges were written in the tokenizer.json this came from ('pairs' by default). */
   mergesFormat: 'pairs' | 'strings' = 'pairs';
 
-  private readonly vocab: Map<string, number>;
-  private readonly vocabR: string[];
   private readonly ranks: PairTable;
   private readonly mergedId: Int32Array;
   /** id of each byte's character token, or -1. */
@@ -65,8 +63,7 @@ export class BPE implements Model {
   private cache = new Map<string, CacheEntry>();
 
   constructor(options: BPEOptions) {
-    this.vocab = toVocabMap(options.vocab);
-    this.vocabR = invertVocab(this.vocab);
+    super(options.vocab);
     this.unkToken = options.unkToken ?? null;
     this.continuingSubwordPrefix = options.continuingSubwordPrefix ?? null;
     this.endOfWordSuffix = options.endOfWordSuffix ?? null;
@@ -105,19 +102,6 @@ export class BPE implements Model {
     }
     this.byteIds = new Int32Array(256);
     for (let b = 0; b < 256; b++) this.byteIds[b] = this.vocab.get(BYTE_TO_CHAR[b]!) ?? -1;
-  }
-
-  get vocabSize(): number {
-    return this.vocabR.length;
-  }
-  tokenToId(token: string): number | undefined {
-    return this.vocab.get(token);
-  }
-  idToToken(id: number): string | undefined {
-    return this.vocabR[id];
-  }
-  getVocab(): Map<string, number> {
-    return new Map(this.vocab);
   }
 
   /** True when pieces can go straight from UTF-8 bytes to ids (no prefix/suffix decorations). */

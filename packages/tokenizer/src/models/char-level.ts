@@ -1,7 +1,7 @@
 // Character-level model: one token per code point (what a char-level GPT trains on).
 // Serialized as `{"type": "CharLevel", "vocab", "unk_token"}`, an llmkit extension of tokenizer.json.
 import { TokenizerConfigError, TokenizerError, TokenizerFormatError } from '../errors.js';
-import { invertVocab, toVocabMap, type Model, type ModelJSON } from './model.js';
+import { VocabModel, type Model, type ModelJSON } from './model.js';
 import type { TokenList } from './token-list.js';
 
 /** Options of {@link CharLevel}. */
@@ -16,34 +16,18 @@ export interface CharLevelOptions {
  * @example
  * const chars = new CharLevel({ vocab: { a: 0, b: 1 } });
  */
-export class CharLevel implements Model {
+export class CharLevel extends VocabModel implements Model {
   readonly type = 'CharLevel';
   readonly unkToken: string | null;
-  private readonly vocab: Map<string, number>;
-  private readonly vocabR: string[];
   private readonly unkId: number;
 
   constructor(options: CharLevelOptions) {
-    this.vocab = toVocabMap(options.vocab);
-    this.vocabR = invertVocab(this.vocab);
+    super(options.vocab);
     this.unkToken = options.unkToken ?? null;
     this.unkId = this.unkToken === null ? -1 : (this.vocab.get(this.unkToken) ?? -1);
     if (this.unkToken !== null && this.unkId < 0) {
       throw new TokenizerConfigError(`CharLevel unk_token ${JSON.stringify(this.unkToken)} is not in the vocabulary`);
     }
-  }
-
-  get vocabSize(): number {
-    return this.vocabR.length;
-  }
-  tokenToId(token: string): number | undefined {
-    return this.vocab.get(token);
-  }
-  idToToken(id: number): string | undefined {
-    return this.vocabR[id];
-  }
-  getVocab(): Map<string, number> {
-    return new Map(this.vocab);
   }
 
   tokenize(word: string, base: number, out: TokenList): void {

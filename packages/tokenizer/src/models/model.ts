@@ -32,3 +32,27 @@ export function invertVocab(vocab: Map<string, number>): string[] {
 export function toVocabMap(vocab: Map<string, number> | Record<string, number>): Map<string, number> {
   return vocab instanceof Map ? new Map(vocab) : new Map(Object.entries(vocab));
 }
+
+/** The vocabulary half of a {@link Model}: token ↔ id lookups shared by BPE, WordPiece and CharLevel. */
+export abstract class VocabModel {
+  protected readonly vocab: Map<string, number>;
+  protected readonly vocabR: string[];
+
+  protected constructor(vocab: Map<string, number> | Record<string, number>) {
+    this.vocab = toVocabMap(vocab);
+    this.vocabR = invertVocab(this.vocab);
+  }
+
+  get vocabSize(): number {
+    return this.vocabR.length;
+  }
+  tokenToId(token: string): number | undefined {
+    return this.vocab.get(token);
+  }
+  idToToken(id: number): string | undefined {
+    return this.vocabR[id];
+  }
+  getVocab(): Map<string, number> {
+    return new Map(this.vocab);
+  }
+}

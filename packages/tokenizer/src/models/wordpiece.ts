@@ -1,7 +1,7 @@
 // WordPiece (BERT): greedy longest-match-first from the start of each word, continuation pieces
 // carry a prefix ('##'); a word with an unmatchable part, or longer than the limit, is one [UNK].
 import { TokenizerConfigError, TokenizerFormatError } from '../errors.js';
-import { invertVocab, toVocabMap, type Model, type ModelJSON } from './model.js';
+import { VocabModel, type Model, type ModelJSON } from './model.js';
 import type { TokenList } from './token-list.js';
 
 /** Options of {@link WordPiece}; field names follow HF's `WordPiece` model. */
@@ -20,20 +20,17 @@ export interface WordPieceOptions {
  * @example
  * const wp = new WordPiece({ vocab: { '[UNK]': 0, un: 1, '##aff': 2, '##able': 3 } });
  */
-export class WordPiece implements Model {
+export class WordPiece extends VocabModel implements Model {
   readonly type = 'WordPiece';
   readonly unkToken: string;
   readonly continuingSubwordPrefix: string;
   readonly maxInputCharsPerWord: number;
-  private readonly vocab: Map<string, number>;
-  private readonly vocabR: string[];
   private readonly unkId: number;
   /** Longest token length in UTF-16 units (bounds the inner search). */
   private readonly longest: number;
 
   constructor(options: WordPieceOptions) {
-    this.vocab = toVocabMap(options.vocab);
-    this.vocabR = invertVocab(this.vocab);
+    super(options.vocab);
     this.unkToken = options.unkToken ?? '[UNK]';
     this.continuingSubwordPrefix = options.continuingSubwordPrefix ?? '##';
     this.maxInputCharsPerWord = options.maxInputCharsPerWord ?? 100;
@@ -43,19 +40,6 @@ export class WordPiece implements Model {
     let longest = 0;
     for (const t of this.vocab.keys()) longest = Math.max(longest, t.length);
     this.longest = longest;
-  }
-
-  get vocabSize(): number {
-    return this.vocabR.length;
-  }
-  tokenToId(token: string): number | undefined {
-    return this.vocab.get(token);
-  }
-  idToToken(id: number): string | undefined {
-    return this.vocabR[id];
-  }
-  getVocab(): Map<string, number> {
-    return new Map(this.vocab);
   }
 
   tokenize(word: string, base: number, out: TokenList): void {
