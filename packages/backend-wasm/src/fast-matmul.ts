@@ -8,13 +8,9 @@
 // Results are bit-identical to tfjs-wasm's own (the same GEMM computes every element).
 import { tf } from '@llmkit/core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import type { WasmBackendLike } from './memory.js';
+import { wrapKernel } from './wrap-kernel.js';
 
-/** The parts of tfjs-wasm's BackendWasm these wrappers use. */
-interface WasmBackendLike {
-  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
-  typedArrayFromHeap(t: TensorInfo): Float32Array;
-  disposeData(dataId: object, force?: boolean): boolean;
-}
 
 const size = (shape: readonly number[]) => shape.reduce((a, d) => a * d, 1);
 
@@ -99,18 +95,11 @@ function fastMatMul(original: KernelConfig, backendName: string, splitBatches: b
   return { ...original, kernelFunc };
 }
 
-const WRAPPED = Symbol.for('llmkit.wasm.fastMatMul');
-
 /**
  * Replaces tfjs-wasm's BatchMatMul (transposes and batches) and _FusedMatMul (transposes; its
  * bias and activation stay with tfjs) with the wrappers above. Idempotent.
  */
 export function installFastMatMul(backendName = 'wasm'): void {
-  for (const [kernelName, splitBatches] of [['BatchMatMul', true], ['_FusedMatMul', false]] as const) {
-    const original = tf.getKernel(kernelName, backendName);
-    if (!original || (original as unknown as Record<symbol, boolean>)[WRAPPED]) continue;
-    const wrapped = Object.assign(fastMatMul(original, backendName, splitBatches), { [WRAPPED]: true });
-    tf.unregisterKernel(kernelName, backendName);
-    tf.registerKernel(wrapped);
-  }
+  wrapKernel('BatchMatMul', backendName, (original) => fastMatMul(original, backendName, true));
+  wrapKernel('_FusedMatMul', backendName, (original) => fastMatMul(original, backendName, false));
 }

@@ -2,13 +2,10 @@
 // gradient, sum over the [B*T] rows of dy — first transposes the whole input. This wrapper sums
 // leading axes directly (one pass, rows accumulated in order, in float32 like tfjs) and leaves
 // every other reduction to tfjs. Measured on the tiny GPT: 21 Sums took 12% of a training step.
-import { tf } from '@llmkit/core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import type { WasmBackendLike } from './memory.js';
+import { wrapKernel } from './wrap-kernel.js';
 
-interface WasmBackendLike {
-  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
-  typedArrayFromHeap(t: TensorInfo): Float32Array;
-}
 
 /** The number of leading axes `axis` names, or -1 if it is not exactly axes 0..k-1. */
 function leadingAxes(axis: number | number[], rank: number): number {
@@ -41,12 +38,7 @@ function leadingAxesSum(original: KernelConfig): KernelConfig {
   return { ...original, kernelFunc };
 }
 
-const WRAPPED = Symbol.for('llmkit.wasm.leadingAxesSum');
-
 /** Replaces tfjs-wasm's Sum with the wrapper above (idempotent). */
 export function installLeadingAxesSum(backendName = 'wasm'): void {
-  const original = tf.getKernel('Sum', backendName);
-  if (!original || (original as unknown as Record<symbol, boolean>)[WRAPPED]) return;
-  tf.unregisterKernel('Sum', backendName);
-  tf.registerKernel(Object.assign(leadingAxesSum(original), { [WRAPPED]: true }));
+  wrapKernel('Sum', backendName, leadingAxesSum);
 }
