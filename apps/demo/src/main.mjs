@@ -34,7 +34,6 @@ const lr = Number(args.lr);
 const config = { block: 64, nLayer: 4, nHead: 4, nEmbd: 128, batchSize: 16, lr, minLr: Number((lr / 10).toPrecision(6)), warmup: Math.min(100, Math.round(steps / 10)) };
 
 const wallStart = performance.now();
-await import(`@llmkit/backend-${args.backend}`);
 await useBackend(args.backend);
 console.log(`llmkit demo: char-level GPT on tiny Shakespeare — backend ${args.backend} (${currentBackend().describe().device})`);
 
