@@ -110,7 +110,7 @@ if (result.lastCheckpoint) console.log(`checkpoint: ${result.lastCheckpoint} (mo
 model.eval();
 
 const prompt = tokenizer.encodeIds('\n');
-const sample = generate(model, prompt, { maxNewTokens: 200, temperature: 0.8, contextSize: config.block + 1, rng: new Rng(seed).fork('sample') });
+const sample = await generate(model, prompt, { maxNewTokens: 200, temperature: 0.8, contextSize: config.block + 1, rng: new Rng(seed).fork('sample') });
 console.log('--- sample (temperature 0.8) ---');
 console.log(tokenizer.decode(sample));
 console.log('---');

@@ -3,7 +3,7 @@
 import { tf } from '@llmkit/core';
 
 /** `n` new token ids after `prompt` (ids), drawn from softmax(logits / temperature) with `rng` (core's Rng). */
-export function generate(model, prompt, { maxNewTokens, temperature = 1, topK = 0, contextSize, rng }) {
+export async function generate(model, prompt, { maxNewTokens, temperature = 1, topK = 0, contextSize, rng }) {
   model.eval();
   const ids = Array.from(prompt);
   let cache = model.createCache();
@@ -20,7 +20,7 @@ export function generate(model, prompt, { maxNewTokens, temperature = 1, topK = 
       const { logits } = model.forward(cache ? { inputIds, cache } : { inputIds });
       return logits.slice([0, pending.length - 1, 0], [1, 1, -1]).reshape([-1]);
     });
-    const logits = row.dataSync();
+    const logits = await row.data();
     row.dispose();
     const next = sampleFrom(logits, temperature, topK, rng);
     ids.push(next);

@@ -69,7 +69,7 @@ async function run(steps) {
   });
   await trainer.fit();
   model.eval();
-  const sample = generate(model, tokenizer.encodeIds('\n'), { maxNewTokens: 200, temperature: 0.8, contextSize: block + 1, rng: new Rng(seed).fork('sample') });
+  const sample = await generate(model, tokenizer.encodeIds('\n'), { maxNewTokens: 200, temperature: 0.8, contextSize: block + 1, rng: new Rng(seed).fork('sample') });
   document.getElementById('sample').textContent = tokenizer.decode(sample);
   model.dispose();
 }

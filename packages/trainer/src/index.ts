@@ -20,7 +20,7 @@ export type { Optimizer, OptimizerState, NamedParameters, ParametersLike } from 
 export { AdamW, type AdamWOptions } from './optim/adamw.js';
 export { SGD, type SGDOptions } from './optim/sgd.js';
 export { isNoDecayParameter, DEFAULT_GROUPS, type ParameterGroup, type ParameterMatcher } from './optim/parameter-groups.js';
-export { clipByGlobalNorm, globalNorm } from './optim/clip.js';
+export { clipByGlobalNorm, clipByGlobalNormTensor, globalNorm, globalNormTensor } from './optim/clip.js';
 export { GradientAccumulator } from './optim/accumulation.js';
 export { DynamicLossScaler, allFinite, type LossScaler, type DynamicLossScalerOptions } from './optim/loss-scale.js';
 export type { Callback, StepMetrics, EvalMetrics, CheckpointInfo, StopReason, TrainInfo, TrainerControl } from './callbacks/callback.js';

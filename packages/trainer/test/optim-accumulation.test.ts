@@ -5,7 +5,7 @@ import '@llmkit/backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf, useBackend } from '@llmkit/core';
 import { CausalLM } from '@llmkit/objectives';
-import { DynamicLossScaler, SGD, Trainer, clipByGlobalNorm, globalNorm, type RowBatch, type TrainerOptions } from '../src/index.js';
+import { DynamicLossScaler, SGD, Trainer, clipByGlobalNorm, clipByGlobalNormTensor, globalNorm, type RowBatch, type TrainerOptions } from '../src/index.js';
 import { SeededRows, tinyGPT } from './trainer-helpers.js';
 
 beforeAll(async () => {
@@ -28,18 +28,20 @@ function concat(batches: RowBatch[]): RowBatch {
 }
 
 /** Parameters after one SGD step of lr 1 (p - g) on `batch`. */
-function update(batch: RowBatch | RowBatch[], extra: Partial<TrainerOptions> = {}) {
+async function update(batch: RowBatch | RowBatch[], extra: Partial<TrainerOptions> = {}) {
   const model = tinyGPT();
   const optimizer = new SGD(model, { lr: 1 });
   const trainer = new Trainer({ model, objective: new CausalLM(), optimizer, log: false, ...extra });
-  const metrics = trainer.step(batch);
+  const metrics = await trainer.step(batch);
   const params = model.namedParameters().map(([n, v]) => [n, Float32Array.from(v.dataSync())] as const);
   optimizer.dispose();
   model.dispose();
   return { metrics, params };
 }
 
-function maxDiff(a: ReturnType<typeof update>['params'], b: ReturnType<typeof update>['params']): number {
+type Params = Awaited<ReturnType<typeof update>>['params'];
+
+function maxDiff(a: Params, b: Params): number {
   let worst = 0;
   a.forEach(([, x], i) => x.forEach((v, j) => (worst = Math.max(worst, Math.abs(v - b[i]![1][j]!)))));
   return worst;
@@ -49,53 +51,68 @@ describe('gradient accumulation', () => {
   const source = new SeededRows(11, 2, 12, Infinity, true);
   const micro = [source.batch(0), source.batch(1), source.batch(2)];
 
-  it('3 padded micro-batches of 2 rows update exactly as one batch of 6 rows (max abs difference < 2e-7)', () => {
-    const big = update(concat(micro));
-    const acc = update(micro);
+  it('3 padded micro-batches of 2 rows update exactly as one batch of 6 rows (max abs difference < 2e-7)', async () => {
+    const big = await update(concat(micro));
+    const acc = await update(micro);
     expect(acc.metrics.loss).toBeCloseTo(big.metrics.loss, 6);
     expect(acc.metrics.tokens).toBe(big.metrics.tokens);
     expect(maxDiff(acc.params, big.params)).toBeLessThan(2e-7);
   });
 
-  it("accumulation: 'mean' (nanoGPT's loss / k) differs from the larger batch when padding makes token counts differ", () => {
-    const big = update(concat(micro));
-    const mean = update(micro, { accumulation: 'mean' });
+  it("accumulation: 'mean' (nanoGPT's loss / k) differs from the larger batch when padding makes token counts differ", async () => {
+    const big = await update(concat(micro));
+    const mean = await update(micro, { accumulation: 'mean' });
     expect(maxDiff(mean.params, big.params)).toBeGreaterThan(1e-4);
   });
 });
 
 describe('clipByGlobalNorm', () => {
-  it('returns the norm before clipping; clipped gradients have norm maxNorm; below it nothing changes', () => {
+  it('returns the norm before clipping; clipped gradients have norm maxNorm; below it values are unchanged', async () => {
     const grads = { a: tf.tensor([3, 0]), b: tf.tensor([[0, 4]]) };
-    expect(globalNorm(grads)).toBeCloseTo(5, 6);
-    const { grads: clipped, norm, clipped: was } = clipByGlobalNorm(grads, 1);
+    expect(await globalNorm(grads)).toBeCloseTo(5, 6);
+    const { grads: clipped, norm, clipped: was } = await clipByGlobalNorm(grads, 1);
     expect(norm).toBeCloseTo(5, 6);
     expect(was).toBe(true);
-    expect(globalNorm(clipped)).toBeCloseTo(1, 5);
-    expect(Array.from(clipped.a!.dataSync())[0]).toBeCloseTo(0.6, 6);
-    const same = clipByGlobalNorm(grads, 10);
+    expect(await globalNorm(clipped)).toBeCloseTo(1, 5);
+    expect(Array.from(await clipped.a!.data())[0]).toBeCloseTo(0.6, 6);
+    const same = await clipByGlobalNorm(grads, 10);
     expect(same.clipped).toBe(false);
-    expect(same.grads.a).toBe(grads.a);
-    tf.dispose([...Object.values(grads), ...Object.values(clipped)]);
+    expect(same.grads.a).not.toBe(grads.a);
+    expect(Array.from(await same.grads.a!.data())).toEqual([3, 0]);
+    expect(Array.from(await same.grads.b!.data())).toEqual([0, 4]);
+    tf.dispose([...Object.values(grads), ...Object.values(clipped), ...Object.values(same.grads)]);
+  });
+
+  it('a non-finite norm is returned as is and makes the gradients non-finite (the trainer stops on it)', async () => {
+    const grads = { a: tf.tensor([NaN, 1]) };
+    const { grads: out, norm, clipped } = await clipByGlobalNorm(grads, 1);
+    expect(norm).toBeNaN();
+    expect(clipped).toBe(false);
+    expect(Number.isNaN((await out.a!.data())[1])).toBe(true);
+    tf.dispose([...Object.values(grads), ...Object.values(out)]);
+  });
+
+  it('rejects a maxNorm that is not > 0, naming it', () => {
+    expect(() => clipByGlobalNormTensor({}, 0)).toThrow(/'maxNorm' must be a number > 0, got 0/);
   });
 });
 
 describe('loss scaling', () => {
   const batch = new SeededRows(12).batch(0);
 
-  it('a power-of-two scale leaves the update unchanged', () => {
-    const plain = update(batch);
-    const scaled = update(batch, { lossScaler: new DynamicLossScaler({ initScale: 2 ** 12 }) });
+  it('a power-of-two scale leaves the update unchanged', async () => {
+    const plain = await update(batch);
+    const scaled = await update(batch, { lossScaler: new DynamicLossScaler({ initScale: 2 ** 12 }) });
     expect(scaled.metrics.loss).toBe(plain.metrics.loss);
     expect(maxDiff(scaled.params, plain.params)).toBeLessThan(1e-7);
   });
 
-  it('DynamicLossScaler: an Infinity in the gradients reports non-finite; backoff halves the scale, growth doubles it', () => {
+  it('DynamicLossScaler: an Infinity in the gradients reports non-finite; backoff halves the scale, growth doubles it', async () => {
     const scaler = new DynamicLossScaler({ initScale: 8, growthInterval: 2 });
     const grads = { a: tf.tensor([16, Infinity]), b: tf.tensor([8]) };
-    const bad = scaler.unscale(grads);
+    const bad = await scaler.unscale(grads);
     expect(bad.finite).toBe(false);
-    const good = scaler.unscale({ b: grads.b });
+    const good = await scaler.unscale({ b: grads.b });
     expect(good.finite).toBe(true);
     expect(Array.from(good.grads.b!.dataSync())).toEqual([1]);
     scaler.update(false);
@@ -106,17 +123,17 @@ describe('loss scaling', () => {
     tf.dispose([...Object.values(grads), ...Object.values(bad.grads), ...Object.values(good.grads)]);
   });
 
-  it('a step whose unscaled gradients are not finite is skipped: parameters unchanged, the scaler told, the step counted', () => {
+  it('a step whose unscaled gradients are not finite is skipped: parameters unchanged, the scaler told, the step counted', async () => {
     const scaler = new DynamicLossScaler({ initScale: 2 });
     // Pretend the half-precision backward overflowed.
     const unscale = scaler.unscale.bind(scaler);
-    scaler.unscale = (g) => ({ ...unscale(g), finite: false });
+    scaler.unscale = async (g) => ({ ...(await unscale(g)), finite: false });
     const model = tinyGPT();
     const before = Float32Array.from(model.transformer.wte.weight.dataSync());
     const optimizer = new SGD(model, { lr: 1 });
     const trainer = new Trainer({ model, objective: new CausalLM(), optimizer, lossScaler: scaler, log: false });
     const count = tf.memory().numTensors;
-    const metrics = trainer.step(batch);
+    const metrics = await trainer.step(batch);
     expect(tf.memory().numTensors).toBe(count);
     expect(metrics.skipped).toBe(true);
     expect(scaler.scale).toBe(1);

@@ -82,7 +82,7 @@ describe('the loop on cpu', () => {
     expect(trainer.stepCount).toBe(2);
     // The failed step freed its gradients.
     const count = tf.memory().numTensors;
-    expect(() => trainer.step(new SeededRows(4).batch(0))).toThrow(TrainingDivergedError);
+    await expect(trainer.step(new SeededRows(4).batch(0))).rejects.toThrow(TrainingDivergedError);
     expect(tf.memory().numTensors).toBe(count);
     optimizer.dispose();
     model.dispose();

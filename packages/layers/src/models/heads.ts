@@ -29,17 +29,16 @@ const schema = {
   seed: [integer, 0],
 } as const;
 
-/** Index of the last real token of each row, from the attention mask (T - 1 without one). */
-function lastTokenIndex(mask: tf.Tensor | undefined, b: number, t: number): Int32Array {
-  const out = new Int32Array(b).fill(t - 1);
-  if (!mask) return out;
-  const m = mask.dataSync();
-  for (let i = 0; i < b; i++) {
-    let last = -1;
-    for (let j = 0; j < t; j++) if (Number(m[i * t + j]) !== 0) last = j;
-    out[i] = Math.max(last, 0);
-  }
-  return out;
+/**
+ * Flat row index i*T + (last real token of row i) as int32 [B], computed on the device (no read:
+ * GPU backends cannot read synchronously); T - 1 without a mask, 0 for a row with no real token.
+ */
+function lastTokenRows(mask: tf.Tensor | undefined, b: number, t: number): tf.Tensor1D {
+  const rowStart = tf.mul(tf.range(0, b, 1, 'int32'), tf.scalar(t, 'int32'));
+  if (!mask) return tf.add(rowStart, tf.scalar(t - 1, 'int32')) as tf.Tensor1D;
+  const real = tf.cast(tf.notEqual(tf.reshape(mask, [b, t]), 0), 'int32');
+  const last = tf.max(tf.mul(real, tf.range(0, t, 1, 'int32')), 1);
+  return tf.add(rowStart, last) as tf.Tensor1D;
 }
 
 /** Summarises hidden states [B, T, C] into [B, C]. */
@@ -55,8 +54,7 @@ export function pool(pooling: Pooling, hidden: tf.Tensor, mask: tf.Tensor | unde
       case 'last': {
         // One row per sequence out of the [B*T, C] rows, through core's embedding op (whose
         // gradient is a scatter-add on every backend), not a Gather needing UnsortedSegmentSum.
-        const idx = lastTokenIndex(mask, b, t).map((j, i) => i * t + j);
-        return embedding(tf.reshape(hidden, [b * t, c]), tf.tensor1d(idx, 'int32'));
+        return embedding(tf.reshape(hidden, [b * t, c]), lastTokenRows(mask, b, t));
       }
       case 'mean': {
         if (!mask) return tf.mean(hidden, 1);

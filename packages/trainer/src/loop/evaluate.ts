@@ -36,9 +36,14 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalMetrics> {
       const prepared = objective.prepare(toObjectiveBatch(next.value) as never, rng);
       const result = computeLoss((x) => model.forward(x as never), objective, prepared);
       const weight = result.metrics?.tokens ?? 1;
-      lossSum += weight * result.loss.dataSync()[0]!;
-      for (const [name, part] of Object.entries(result.parts ?? {})) partSums[name] = (partSums[name] ?? 0) + weight * part.dataSync()[0]!;
-      tf.dispose([result.loss, ...Object.values(result.parts ?? {})]);
+      const partEntries = Object.entries(result.parts ?? {});
+      try {
+        const [loss, ...parts] = await Promise.all([result.loss, ...partEntries.map(([, t]) => t)].map((t) => t.data()));
+        lossSum += weight * loss![0]!;
+        partEntries.forEach(([name], i) => (partSums[name] = (partSums[name] ?? 0) + weight * parts[i]![0]!));
+      } finally {
+        tf.dispose([result.loss, ...partEntries.map(([, t]) => t)]);
+      }
       weightSum += weight;
       batches += 1;
     }

@@ -15,7 +15,7 @@ import {
 import { TrainingDivergedError } from '../errors.js';
 import { GradientAccumulator } from '../optim/accumulation.js';
 import { AdamW } from '../optim/adamw.js';
-import { clipByGlobalNorm, globalNorm } from '../optim/clip.js';
+import { clipByGlobalNormTensor, globalNormTensor } from '../optim/clip.js';
 import type { LossScaler } from '../optim/loss-scale.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { MetricsLog } from '../progress/metrics-log.js';
@@ -206,10 +206,12 @@ export class Trainer<B = unknown> implements TrainerControl {
   /**
    * One optimizer step on `batch`, or on several micro-batches accumulated into one step: prepare
    * (drawing from the seeded Rng), forward, backward, weighted accumulation, unscale, clip, the
-   * NaN/Inf guard, the update at `schedule.lr(stepCount)`. Leaves `tf.memory().numTensors` as it was.
+   * NaN/Inf guard, the update at `schedule.lr(stepCount)`. Losses and the gradient norm are read
+   * once per step, asynchronously (GPU backends cannot read synchronously in Node). Leaves
+   * `tf.memory().numTensors` as it was.
    * @throws TrainingDivergedError when the loss or the gradient norm is not finite; nothing is updated.
    */
-  step(batch: B | readonly B[]): StepMetrics {
+  async step(batch: B | readonly B[]): Promise<StepMetrics> {
     const micro = Array.isArray(batch) ? (batch as readonly B[]) : [batch as B];
     if (micro.length === 0) throw new ConfigError('Trainer.step: expected a batch or a non-empty list of micro-batches, got []');
     const start = performance.now();
@@ -220,15 +222,15 @@ export class Trainer<B = unknown> implements TrainerControl {
     const byTokens = (this.options.accumulation ?? 'tokens') === 'tokens';
     const variables = this.parameters.map(([, v]) => v);
     const accumulator = new GradientAccumulator();
-    let lossSum = 0;
-    let weightSum = 0;
+    // Per micro-batch: its loss (unscaled) and parts as device scalars, read after the backward passes.
+    const reads: { loss: tf.Scalar; parts: Record<string, tf.Scalar>; weight: number }[] = [];
     let tokens = 0;
-    const partSums: Record<string, number> = {};
+    const toFree: tf.Tensor[] = [];
     try {
       for (const b of micro) {
         const prepared = this.objective.prepare(toObjectiveBatch(b) as never, this.rng);
         tokens += countTokens(prepared);
-        let kept: tf.Scalar[] = [];
+        let kept: tf.Scalar | null = null;
         let parts: Record<string, tf.Scalar> = {};
         let count: number | undefined;
         const { value, grads } = tf.variableGrads(() => {
@@ -237,48 +239,65 @@ export class Trainer<B = unknown> implements TrainerControl {
           parts = Object.fromEntries(Object.entries(result.parts ?? {}).map(([k, t]) => [k, tf.keep(t)]));
           count = result.metrics?.tokens;
           if (!scaler) return result.loss;
-          kept = [tf.keep(result.loss)];
+          kept = tf.keep(result.loss);
           return scaler.scaleLoss(result.loss);
         }, variables);
-        const loss = (kept[0] ?? value).dataSync()[0]!;
+        const loss = kept ?? value;
+        if (kept) value.dispose();
+        toFree.push(loss, ...Object.values(parts));
         const weight = byTokens && count !== undefined ? count : 1;
-        for (const [k, t] of Object.entries(parts)) partSums[k] = (partSums[k] ?? 0) + weight * t.dataSync()[0]!;
-        tf.dispose([value, ...kept, ...Object.values(parts)]);
+        reads.push({ loss, parts, weight });
         const named: Record<string, tf.Tensor> = {};
         for (const [name, v] of this.parameters) if (grads[v.name]) named[name] = grads[v.name]!;
         accumulator.add(named, weight);
-        lossSum += weight * loss;
-        weightSum += weight;
       }
     } catch (error) {
       accumulator.reset();
+      tf.dispose(toFree);
       throw error;
     }
-    // A micro-batch with nothing to predict has weight 0 (and a loss of 0).
-    const mean = (sum: number) => (weightSum > 0 ? sum / weightSum : sum / micro.length);
-    const loss = mean(lossSum);
-    const parts = Object.keys(partSums).length > 0 ? Object.fromEntries(Object.entries(partSums).map(([k, s]) => [k, mean(s)])) : undefined;
+    const weightSum = reads.reduce((a, r) => a + r.weight, 0);
     let grads = weightSum > 0 ? accumulator.result() : (accumulator.reset(), {});
-    const toFree: tf.Tensor[] = Object.values(grads);
+    toFree.push(...Object.values(grads));
     try {
-      if (!Number.isFinite(loss)) throw new TrainingDivergedError(stepNumber, 'loss', loss);
+      // Start reading the losses now; the GPU keeps working on what follows.
+      const lossValues = Promise.all(reads.map((r) => Promise.all([r.loss, ...Object.values(r.parts)].map((t) => t.data()))));
+      lossValues.catch(() => undefined); // awaited below; an early throw must not leave it unhandled
       let skipped = false;
+      let norm: tf.Scalar | null = null;
       if (scaler) {
-        const unscaled = scaler.unscale(grads);
+        const unscaled = await scaler.unscale(grads);
         grads = unscaled.grads;
         toFree.push(...Object.values(grads));
         skipped = !unscaled.finite;
       }
-      let gradNorm = NaN;
       if (!skipped) {
         if (this.options.clipNorm !== undefined) {
-          const clipped = clipByGlobalNorm(grads, this.options.clipNorm);
-          gradNorm = clipped.norm;
-          if (clipped.clipped) toFree.push(...Object.values(clipped.grads));
+          const clipped = clipByGlobalNormTensor(grads, this.options.clipNorm);
           grads = clipped.grads;
+          norm = clipped.norm;
+          toFree.push(...Object.values(grads), norm);
         } else {
-          gradNorm = globalNorm(grads);
+          norm = globalNormTensor(grads);
+          toFree.push(norm);
         }
+      }
+      const normValue = norm ? norm.data() : null;
+      normValue?.catch(() => undefined);
+      // A micro-batch with nothing to predict has weight 0 (and a loss of 0).
+      const mean = (sum: number) => (weightSum > 0 ? sum / weightSum : sum / micro.length);
+      let lossSum = 0;
+      const partSums: Record<string, number> = {};
+      for (const [i, values] of (await lossValues).entries()) {
+        const { parts, weight } = reads[i]!;
+        lossSum += weight * values[0]![0]!;
+        Object.keys(parts).forEach((k, j) => (partSums[k] = (partSums[k] ?? 0) + weight * values[j + 1]![0]!));
+      }
+      const loss = mean(lossSum);
+      const parts = Object.keys(partSums).length > 0 ? Object.fromEntries(Object.entries(partSums).map(([k, s]) => [k, mean(s)])) : undefined;
+      if (!Number.isFinite(loss)) throw new TrainingDivergedError(stepNumber, 'loss', loss);
+      const gradNorm = normValue ? (await normValue)[0]! : NaN;
+      if (!skipped) {
         if (!Number.isFinite(gradNorm)) throw new TrainingDivergedError(stepNumber, 'gradient norm', gradNorm);
         this.optimizer.step(grads, lr);
       }
@@ -414,7 +433,7 @@ export class Trainer<B = unknown> implements TrainerControl {
           result.reason = 'data exhausted';
           break;
         }
-        const metrics = this.step(this.gradAccumulation === 1 ? micro[0]! : micro);
+        const metrics = await this.step(this.gradAccumulation === 1 ? micro[0]! : micro);
         result.last = metrics;
         for (const cb of callbacks) await cb.onStep?.(metrics, this);
         if (evalEvery !== undefined && this.steps % evalEvery === 0) {

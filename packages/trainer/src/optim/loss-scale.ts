@@ -14,7 +14,9 @@ export interface LossScaler {
    * The gradients divided by the scale (new tensors; the inputs are not disposed) and whether all
    * of them are finite. A step with `finite: false` is skipped by the trainer.
    */
-  unscale(grads: Readonly<Record<string, tf.Tensor>>): { grads: Record<string, tf.Tensor>; finite: boolean };
+  unscale(
+    grads: Readonly<Record<string, tf.Tensor>>,
+  ): { grads: Record<string, tf.Tensor>; finite: boolean } | Promise<{ grads: Record<string, tf.Tensor>; finite: boolean }>;
   /** Called once per optimizer step with whether its gradients were finite; adapts the scale. */
   update(finite: boolean): void;
   /** JSON state for checkpoints. */
@@ -22,13 +24,15 @@ export interface LossScaler {
   setState(state: Record<string, unknown>): void;
 }
 
-/** True when every element of every tensor is finite (one reduction, one read). */
-export function allFinite(tensors: readonly tf.Tensor[]): boolean {
+/** True when every element of every tensor is finite (one reduction, one asynchronous read). */
+export async function allFinite(tensors: readonly tf.Tensor[]): Promise<boolean> {
   if (tensors.length === 0) return true;
   const bad = tf.tidy(() => tf.addN(tensors.map((t) => tf.sum(tf.cast(tf.logicalNot(tf.isFinite(t)), 'float32')))));
-  const count = bad.dataSync()[0]!;
-  bad.dispose();
-  return count === 0;
+  try {
+    return (await bad.data())[0] === 0;
+  } finally {
+    bad.dispose();
+  }
 }
 
 /** Options of {@link DynamicLossScaler}; defaults are torch's GradScaler's. */
@@ -74,11 +78,11 @@ export class DynamicLossScaler implements LossScaler {
     return tf.mul(loss, this.current);
   }
 
-  unscale(grads: Readonly<Record<string, tf.Tensor>>): { grads: Record<string, tf.Tensor>; finite: boolean } {
+  async unscale(grads: Readonly<Record<string, tf.Tensor>>): Promise<{ grads: Record<string, tf.Tensor>; finite: boolean }> {
     const inverse = 1 / this.current;
     const out: Record<string, tf.Tensor> = {};
     for (const [name, g] of Object.entries(grads)) out[name] = tf.mul(g, inverse);
-    return { grads: out, finite: allFinite(Object.values(out)) };
+    return { grads: out, finite: await allFinite(Object.values(out)) };
   }
 
   update(finite: boolean): void {
