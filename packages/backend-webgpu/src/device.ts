@@ -1,10 +1,10 @@
 // Adapter and device: asks for the adapter ourselves (tfjs would log a TypeError and leave a
 // half-registered backend), requests a device with the adapter's full limits, and registers the
 // TensorFlow.js backend 'webgpu' on it.
-import { BackendError, tf } from '@llmkit/core';
+import { tf } from '@llmkit/core';
 import { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { getGpu, noAdapterError, type GpuSource } from './gpu-provider.js';
-import { installNodeReadSync } from './read-sync.js';
+import { installReadGuards, recordDeviceError } from './reads.js';
 
 interface AdapterLike {
   features: Set<string>;
@@ -15,6 +15,7 @@ interface AdapterLike {
 interface DeviceLike {
   lost: Promise<{ reason: string; message: string }>;
   limits: Record<string, number>;
+  addEventListener(type: 'uncapturederror', listener: (event: { error: { message: string } }) => void): void;
 }
 
 /** What the webgpu backend found, for `describe()`. */
@@ -34,14 +35,9 @@ const LIMITS = [
   'maxBufferSize',
   'maxComputeWorkgroupSizeX',
   'maxComputeInvocationsPerWorkgroup',
+  // tfjs splits Concat by this limit and llmkit splits AddN: more bindings, fewer splits.
+  'maxStorageBuffersPerShaderStage',
 ] as const;
-
-let lostReason: string | null = null;
-
-/** Throws if the device was lost (driver reset, out of memory, `destroy()`), naming the reason. */
-export function assertDeviceAlive(): void {
-  if (lostReason !== null) throw new BackendError(`The WebGPU device was lost (${lostReason}); create a new backend or restart.`);
-}
 
 /** Finds an adapter and device and registers tfjs's 'webgpu' backend on them. */
 export async function registerWebGpuBackend(powerPreference: 'low-power' | 'high-performance'): Promise<WebGpuDeviceInfo> {
@@ -51,11 +47,11 @@ export async function registerWebGpuBackend(powerPreference: 'low-power' | 'high
   const requiredFeatures = ['timestamp-query'].filter((f) => adapter.features.has(f));
   const requiredLimits = Object.fromEntries(LIMITS.map((k) => [k, adapter.limits[k]]));
   const device = await adapter.requestDevice({ requiredFeatures, requiredLimits });
-  void device.lost.then((info) => {
-    lostReason = `${info.reason}: ${info.message}`;
-  });
+  // A lost device (driver reset, out of memory) fails the next read, like any device error.
+  void device.lost.then((info) => recordDeviceError(`the device was lost (${info.reason}): ${info.message}`));
   const info = adapter.info ?? {};
-  if (source === 'dawn (npm webgpu)') installNodeReadSync();
+  device.addEventListener('uncapturederror', (event) => recordDeviceError(event.error.message));
+  installReadGuards(source === 'dawn (npm webgpu)');
   if (tf.findBackendFactory('webgpu') != null) tf.removeBackend('webgpu');
   tf.registerBackend('webgpu', () => new WebGPUBackend(device as never, info as never), 3);
   return {

@@ -5,6 +5,9 @@ import '@tensorflow/tfjs-backend-webgpu';
 import { registerBackend, type Backend, type BackendDescription } from '@llmkit/core';
 import { registerWebGpuBackend, type WebGpuDeviceInfo } from './device.js';
 import { webgpuKernels } from './kernels/index.js';
+import { addNKernel } from './fixes/add-n.js';
+
+export { probeWebGpu, type WebGpuProbe } from './probe.js';
 
 let info: WebGpuDeviceInfo | null = null;
 
@@ -29,7 +32,9 @@ export interface WebGpuBackendOptions {
  */
 export function createWebGpuBackend(options: WebGpuBackendOptions = {}): Backend {
   const name = options.name ?? 'webgpu';
-  const kernels = options.fused === false ? [] : webgpuKernels;
+  // Corrections of tfjs-webgpu kernels apply to every variant; the fused kernels only when asked.
+  const fixes = [{ kernelName: 'AddN', kernelFunc: addNKernel }];
+  const kernels = options.fused === false ? fixes : [...fixes, ...webgpuKernels];
   return {
     name,
     tfjsBackend: 'webgpu',
@@ -44,7 +49,7 @@ export function createWebGpuBackend(options: WebGpuBackendOptions = {}): Backend
         name,
         tfjsBackend: 'webgpu',
         device: d ? [d.vendor, d.architecture, d.description].filter(Boolean).join(' ') + ` (WebGPU via ${d.source})` : 'WebGPU (not initialised)',
-        fusedKernels: kernels.map((k) => k.kernelName),
+        fusedKernels: kernels.filter((k) => k.kernelName.startsWith('Llmkit')).map((k) => k.kernelName),
         details: d ? { source: d.source, maxBufferSize: d.maxBufferSize, maxStorageBufferBindingSize: d.maxStorageBufferBindingSize } : {},
       };
     },

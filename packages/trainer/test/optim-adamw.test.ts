@@ -152,3 +152,18 @@ describe('SGD with momentum (torch.optim.SGD formula)', () => {
     }
   });
 });
+
+describe('optimizer state lifetime', () => {
+  it('dispose() frees every tensor the optimizer created (AdamW, SGD with momentum)', async () => {
+    await useBackend('cpu');
+    const model = tinyGPT();
+    const before = tf.memory().numTensors;
+    const adamw = new AdamW(model);
+    const sgd = new SGD(model, { lr: 0.1, momentum: 0.9 });
+    expect(tf.memory().numTensors).toBe(before + 3 * model.namedParameters().length);
+    adamw.dispose();
+    sgd.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+  });
+});

@@ -62,8 +62,8 @@ export class AdamW implements Optimizer {
     this.weightDecay = checkNumber(where, 'weightDecay', options.weightDecay ?? 0.01, 0);
     this.decays = resolveWeightDecay(this.parameters, options.groups ?? DEFAULT_GROUPS, this.weightDecay);
     this.decays.forEach((d, i) => checkNumber(where, `weight decay of '${this.parameters[i]![0]}'`, d, 0));
-    this.expAvg = this.parameters.map(([, p]) => tf.variable(tf.zerosLike(p), false));
-    this.expAvgSq = this.parameters.map(([, p]) => tf.variable(tf.zerosLike(p), false));
+    this.expAvg = this.parameters.map(([, p]) => tf.tidy(() => tf.variable(tf.zerosLike(p), false)));
+    this.expAvgSq = this.parameters.map(([, p]) => tf.tidy(() => tf.variable(tf.zerosLike(p), false)));
   }
 
   get stepCount(): number {

@@ -61,7 +61,7 @@ export class SGD implements Optimizer {
       throw new ConfigError(`SGD: 'nesterov' needs momentum > 0 and dampening 0; got momentum ${this.momentum}, dampening ${this.dampening}`);
     }
     this.decays = resolveWeightDecay(this.parameters, options.groups ?? [], this.weightDecay);
-    this.buffers = this.momentum > 0 ? this.parameters.map(([, p]) => tf.variable(tf.zerosLike(p), false)) : [];
+    this.buffers = this.momentum > 0 ? this.parameters.map(([, p]) => tf.tidy(() => tf.variable(tf.zerosLike(p), false))) : [];
   }
 
   get stepCount(): number {
