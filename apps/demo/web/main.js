@@ -1,6 +1,7 @@
-// The browser demo: the Node demo's model, Trainer and sampler on the wasm backend.
+// The browser demo: the Node demo's model, Trainer and sampler on the wasm or the webgpu backend.
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import '@llmkit/backend-wasm';
+import '@llmkit/backend-webgpu';
 import { Rng, currentBackend, useBackend } from '@llmkit/core';
 import { GPT } from '@llmkit/layers';
 import { CausalLM } from '@llmkit/objectives';
@@ -20,16 +21,16 @@ document.getElementById('start').addEventListener('click', async (event) => {
   event.target.disabled = true;
   log.textContent = '';
   try {
-    await run(Number(document.getElementById('steps').value));
+    await run(Number(document.getElementById('steps').value), document.getElementById('backend').value);
   } catch (e) {
     print(`error: ${e.stack ?? e}`);
   }
   event.target.disabled = false;
 });
 
-async function run(steps) {
-  await useBackend('wasm');
-  print(`backend wasm: ${currentBackend().describe().device}`);
+async function run(steps, backend) {
+  await useBackend(backend);
+  print(`backend ${backend}: ${currentBackend().describe().device}`);
   const text = await (await fetch('../data/tinyshakespeare.txt')).text();
   const tokenizer = charLevel();
   await tokenizer.train([text], new CharTrainer());

@@ -62,7 +62,7 @@ export async function getGpu(): Promise<{ gpu: GpuLike; source: GpuSource }> {
   return { gpu, source: 'dawn (npm webgpu)' };
 }
 
-/** Explains a missing adapter: in Node, most often no Vulkan driver (see docs/webgpu-in-node.md). */
+/** Explains a missing adapter: in Node, most often no Vulkan driver (see DEVELOPERS.md). */
 export async function noAdapterError(source: GpuSource): Promise<BackendError> {
   if (source === 'navigator.gpu') {
     return new BackendError(
@@ -74,7 +74,9 @@ export async function noAdapterError(source: GpuSource): Promise<BackendError> {
   const icd = env.VK_ICD_FILENAMES;
   let icdState = 'VK_ICD_FILENAMES is not set';
   if (icd) {
-    const { existsSync } = await import('node:fs');
+    // A variable specifier: bundlers must not pull node:fs into browser builds of this package.
+    const fsModule = 'node:fs';
+    const { existsSync } = (await import(/* @vite-ignore */ fsModule)) as typeof import('node:fs');
     const missing = icd.split(':').filter((f) => !existsSync(f));
     icdState = missing.length ? `VK_ICD_FILENAMES=${icd} names missing file(s): ${missing.join(', ')}` : `VK_ICD_FILENAMES=${icd}`;
   }

@@ -1,9 +1,11 @@
-// `npm run bench`: matmul and composite-op forward+backward throughput on each CPU backend, a
-// per-kernel profile of one tiny-GPT training step on the default backend, and PyTorch's figures
-// for the same work next to ours (via torch_bench.py) when the repository's venv has torch.
+// `npm run bench`: matmul and composite-op forward+backward throughput on each backend (cpu, wasm
+// with and without llmkit's fused host kernels, webgpu with and without its fused WGSL kernels
+// when an adapter exists), a per-kernel profile of one tiny-GPT training step on the default
+// backend, a per-backend summary (matmul GFLOP/s, composite ops, tiny-GPT tokens/s), and
+// PyTorch's figures for the same work next to ours (via torch_bench.py) when the venv has torch.
 //
-//   node packages/testkit/bench/run.mjs [--quick] [--no-torch] [--backends=cpu,wasm-defaults,wasm] [--json=FILE]
-import { writeFileSync } from 'node:fs';
+//   node packages/testkit/bench/run.mjs [--quick] [--no-torch] [--backends=cpu,wasm-defaults,wasm,webgpu,webgpu-unfused] [--json=FILE]
+import { existsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { tf, getBackend, useBackend } from '@llmkit/core';
 import { cpuBackend } from '@llmkit/backend-cpu';
@@ -17,7 +19,31 @@ const argv = process.argv.slice(2);
 const flag = (name) => argv.includes(`--${name}`);
 const option = (name) => argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const quick = flag('quick');
-const backends = (option('backends') ?? 'cpu,wasm-defaults,wasm').split(',');
+const requested = option('backends')?.split(',');
+
+// Without a GPU driver, Dawn can run on Chromium's SwiftShader where it is installed (DEVELOPERS.md).
+const swiftShader = '/usr/lib/chromium/vk_swiftshader_icd.json';
+if (!process.env.VK_ICD_FILENAMES && existsSync(swiftShader)) process.env.VK_ICD_FILENAMES = swiftShader;
+process.env.XDG_RUNTIME_DIR ??= '/tmp';
+
+/** @llmkit/backend-webgpu, loaded only when a webgpu variant is benchmarked (Node needs Dawn and Vulkan). */
+let webgpu = null;
+async function loadWebGpu() {
+  webgpu ??= await import('@llmkit/backend-webgpu');
+  return webgpu;
+}
+
+/** The backends to run: the requested ones, or cpu and wasm plus webgpu when an adapter exists. */
+async function chooseBackends() {
+  if (requested) return requested;
+  const list = ['cpu', 'wasm-defaults', 'wasm'];
+  const probe = await loadWebGpu()
+    .then((m) => m.probeWebGpu())
+    .catch((e) => ({ available: false, reason: e.message }));
+  if (probe.available) list.push('webgpu', 'webgpu-unfused');
+  else console.log(`webgpu not benchmarked: ${probe.reason}\n`);
+  return list;
+}
 
 // The wasm backend with core's default tfjs-op compositions instead of llmkit's fused host kernels.
 // priority -1 keeps it from ever being picked as the default.
@@ -28,14 +54,21 @@ async function activate(name) {
   if (name === 'wasm-defaults') {
     return useBackend(wasmDefaults); // useBackend puts core's defaults back in place of wasm's fused kernels
   }
+  if (name === 'webgpu' || name === 'webgpu-unfused') {
+    const { webgpuBackend, createWebGpuBackend } = await loadWebGpu();
+    const b = await useBackend(name === 'webgpu' ? webgpuBackend : createWebGpuBackend({ name, fused: false }));
+    tf.env().set('WEBGPU_CPU_FORWARD', false); // time the GPU's kernels, not tfjs-cpu's on small inputs
+    return b;
+  }
   const backend = getBackend(name) ?? { cpu: cpuBackend, wasm: wasmBackend }[name];
-  if (!backend) throw new Error(`--backends: unknown backend '${name}' (cpu, wasm-defaults, wasm)`);
+  if (!backend) throw new Error(`--backends: unknown backend '${name}' (cpu, wasm-defaults, wasm, webgpu, webgpu-unfused)`);
   return useBackend(backend);
 }
 
 /** Iteration budget per backend: the pure-JS cpu backend runs at about 1 GFLOP/s. */
 function budgetFor(backendName, kase) {
-  if (backendName === 'cpu') {
+  // SwiftShader (a CPU emulating a GPU) runs about as fast as the cpu backend.
+  if (backendName === 'cpu' || (backendName.startsWith('webgpu') && emulatedGpu)) {
     if (kase.name.startsWith('matmul 1024')) return { warmup: 0, minIters: 1, maxIters: 1 };
     return { warmup: 1, minIters: 2, maxIters: quick ? 2 : 5, budgetMs: quick ? 300 : 1500 };
   }
@@ -55,6 +88,9 @@ function loadLine(label) {
   return `${label}: ${load.toFixed(2)} (1-min average)${busy}`;
 }
 
+/** Set when the webgpu adapter is SwiftShader: its timings measure a CPU, not a GPU. */
+let emulatedGpu = false;
+
 const ratio = (ours, theirs) => (ours && theirs ? `${fmt(ours / theirs)}×` : '');
 
 async function benchOps(backendName, torchOps) {
@@ -62,7 +98,7 @@ async function benchOps(backendName, torchOps) {
   const results = {};
   for (const kase of opCases()) {
     // Matmul is tfjs-wasm's own kernel with or without llmkit's fused host kernels.
-    if (backendName === 'wasm-defaults' && kase.kind === 'matmul') continue;
+    if ((backendName === 'wasm-defaults' || backendName === 'webgpu-unfused') && kase.kind === 'matmul') continue;
     const before = tf.memory().numTensors;
     const { run, dispose, syncIndex } = kase.setup();
     const r = await timeTensors(run, { ...budgetFor(backendName, kase), syncIndex });
@@ -154,6 +190,37 @@ async function profileTinyGpt({ lossFn }, { torchProfile, top = Infinity, matmul
   return summary;
 }
 
+/** One row per backend: matmul GFLOP/s, composite ops fwd+bwd, tiny-GPT training tokens/s. */
+function printSummary(backends, results) {
+  const { B, T, V, bigV } = SHAPE;
+  const tokens = TINY_GPT.batch * TINY_GPT.block;
+  const matmulOf = (name) => results.backends[name]?.ops[`matmul 1024x1024x1024`] ?? results.backends[name === 'webgpu-unfused' ? 'webgpu' : name === 'wasm-defaults' ? 'wasm' : name]?.ops['matmul 1024x1024x1024'];
+  const ms = (name, kase) => results.backends[name]?.ops[kase]?.ms;
+  const rows = backends.map((name) => {
+    const mm = matmulOf(name);
+    const g = results.backends[name]?.tinyGpt;
+    return [
+      name,
+      mm ? fmt((2 * 1024 ** 3) / (mm.ms / 1000) / 1e9) : '',
+      fmt(ms(name, 'attention causal')),
+      fmt(ms(name, `softmaxCrossEntropy V=${V}`)),
+      fmt(ms(name, `softmaxCrossEntropy V=${bigV}`)),
+      fmt(ms(name, 'layerNorm')),
+      g ? fmt(g.fwdBwdAdamMs) : '',
+      g ? fmt(tokens / (g.fwdBwdAdamMs / 1000), 4) : '',
+    ];
+  });
+  console.log(`\n== per-backend summary (ms: one forward+backward; tiny GPT: ${tokens} tokens per step, forward+backward+Adam) ==`);
+  console.log(table(['backend', 'matmul 1024³ GFLOP/s', 'attention ms', `CE V=${V} ms`, `CE V=${bigV} ms`, 'layerNorm ms', 'tiny-GPT step ms', 'tokens/s'], rows));
+  for (const [fused, plain] of [['wasm', 'wasm-defaults'], ['webgpu', 'webgpu-unfused']]) {
+    if (!results.backends[fused] || !results.backends[plain]) continue;
+    const gain = (kase) => ratio(ms(plain, kase), ms(fused, kase));
+    console.log(`${fused} fused kernels vs ${plain} on the same device: attention ${gain('attention causal')}, ` +
+      `CE V=${V} ${gain(`softmaxCrossEntropy V=${V}`)}, CE V=${bigV} ${gain(`softmaxCrossEntropy V=${bigV}`)} faster` +
+      ` (B=${B}, T=${T}; >1× means the fused kernel wins)`);
+  }
+}
+
 async function main() {
   const t0 = performance.now();
   const cpuModel = os.cpus()[0]?.model?.trim() ?? 'CPU';
@@ -176,9 +243,14 @@ async function main() {
     console.log('PyTorch comparison skipped (--no-torch).\n');
   }
 
+  const backends = await chooseBackends();
   const results = { date: new Date().toISOString(), node: process.versions.node, cpu: cpuModel, cores: os.cpus().length, torch, backends: {} };
   for (const name of backends) {
     const b = await activate(name);
+    if (name.startsWith('webgpu')) {
+      emulatedGpu = /swiftshader/i.test(b.describe().device);
+      if (emulatedGpu) console.log('(SwiftShader: a CPU emulating a GPU — these webgpu timings compare kernels on one device, not GPU speed)');
+    }
     console.log(`== ${name}: ${b.describe().device}${name === 'wasm-defaults' ? ', core\'s default compositions' : ''} ==`);
     const start = tf.memory().numTensors;
     results.backends[name] = { device: b.describe().device, ops: await benchOps(name, torch?.ops) };
@@ -235,6 +307,7 @@ async function main() {
         `${fmt(w.fwdBwdMinMs / tg.fwd_bwd.min_ms)}× by min (issue target: within 2×)`);
     }
   }
+  printSummary(backends, results);
   console.log(`\n${loadLine('load after')}`);
   console.log(`bench finished in ${fmt((performance.now() - t0) / 1000)} s`);
   const jsonPath = option('json');

@@ -33,17 +33,39 @@ export function compareArrays(actual: ArrayLike<number>, expected: ArrayLike<num
   return { ...first, maxAbsErr, count };
 }
 
-/** Throws unless `actual` matches the fixture tensor in shape and (within `tol`) in values. */
-export function expectClose(actual: tf.Tensor, expected: TensorSpec, tol: Tolerance, label: string): void {
+function checkShape(actual: tf.Tensor, expected: TensorSpec, label: string): void {
   const shapeOk = actual.shape.length === expected.shape.length && actual.shape.every((d, i) => d === expected.shape[i]);
   if (!shapeOk) {
     throw new Error(`${label}: shape [${actual.shape.join(', ')}], expected [${expected.shape.join(', ')}]`);
   }
-  const m = compareArrays(actual.dataSync() as Float32Array, expected.data, tol);
+}
+
+function checkValues(values: ArrayLike<number>, expected: TensorSpec, tol: Tolerance, label: string): void {
+  const m = compareArrays(values, expected.data, tol);
   if (m) {
     throw new Error(
       `${label}: ${m.count}/${expected.data.length} values outside rtol=${tol.rtol}, atol=${tol.atol}; ` +
         `first at flat index ${m.index}: got ${m.actual}, expected ${m.expected}; max abs error ${m.maxAbsErr}`,
     );
   }
+}
+
+/**
+ * Throws unless `actual` matches the fixture tensor in shape and (within `tol`) in values. Reads
+ * with `dataSync()`: use {@link expectCloseAsync} on backends that cannot read synchronously
+ * (webgpu in Node).
+ */
+export function expectClose(actual: tf.Tensor, expected: TensorSpec, tol: Tolerance, label: string): void {
+  checkShape(actual, expected, label);
+  checkValues(actual.dataSync() as Float32Array, expected, tol, label);
+}
+
+/**
+ * {@link expectClose} with an asynchronous read (`await actual.data()`), so it works on every
+ * backend, including those whose synchronous reads throw (webgpu in Node). Rejects with the same
+ * messages. Does not dispose `actual`.
+ */
+export async function expectCloseAsync(actual: tf.Tensor, expected: TensorSpec, tol: Tolerance, label: string): Promise<void> {
+  checkShape(actual, expected, label);
+  checkValues((await actual.data()) as Float32Array, expected, tol, label);
 }

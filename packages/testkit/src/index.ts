@@ -1,7 +1,7 @@
 // @llmkit/testkit: the PyTorch fixtures and the conformance suite every llmkit backend runs.
 export { runConformance, type ConformanceOptions } from './conformance.js';
 export { loadFixture, toTensor, type FixtureCase, type FixtureFile, type TensorSpec } from './fixtures.js';
-export { expectClose, compareArrays, type Tolerance, type Mismatch } from './compare.js';
+export { expectClose, expectCloseAsync, compareArrays, type Tolerance, type Mismatch } from './compare.js';
 export { opCases, type OpCase } from './cases.js';
 export { adamwStep, adamwReferenceCases, type AdamWConfig } from './adamw.js';
 export { compositeOpRunners, type CompositeOpRunner, type OpInputs } from './runners.js';

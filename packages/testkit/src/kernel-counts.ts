@@ -2,6 +2,7 @@
 // whatever the batch and sequence sizes, and never a Tile (whose gradient tfjs computes with one
 // Slice per copy). This is what keeps a training step from drowning in tiny kernels (gpt-tfjs spent
 // over half its step in ~21,000 Slice/Add kernels from the Tile that broadcast LayerNorm's gamma).
+// tf.profile is asynchronous and the names come from the engine, so no tensor is read synchronously.
 import { describe, it, expect } from 'vitest';
 import { Rng, tf } from '@llmkit/core';
 import { compositeOpRunners, type CompositeOpRunner } from './runners.js';

@@ -1,4 +1,6 @@
 // The no-leak check: repeated forward+backward of every composite op leaves tf.memory() unchanged.
+// It reads no tensor values (tf.memory() is bookkeeping), so it runs as is on backends without
+// synchronous reads (webgpu in Node).
 import { describe, it, expect } from 'vitest';
 import { Rng, tf } from '@llmkit/core';
 import { compositeOpRunners } from './runners.js';

@@ -23,13 +23,35 @@ function isNone(t: Tensor): boolean {
   return t.rank === 0;
 }
 
+/**
+ * Scores before the softmax, q k^T * scale + causal bias + additive mask, as the forward pass builds
+ * them: [B, H, Tq, Tk]. Shared by the default forward and by the default backward when it has to
+ * recompute the probabilities from a saved log-sum-exp.
+ */
+function attentionScores(q: Tensor, k: Tensor, mask: Tensor, causal: boolean, scale: number): Tensor {
+  const tq = q.shape[2] as number;
+  const tk = k.shape[2] as number;
+  let scores = tf.mul(tf.matMul(q, k, false, true), scale);
+  if (causal) scores = tf.add(scores, causalBias(tq, tk));
+  if (!isNone(mask)) scores = tf.add(scores, mask);
+  return scores;
+}
+
 export const attentionGradKernel = defineComposite({
   kernelName: 'LlmkitAttentionGrad',
-  // Inputs: dy [B,H,Tq,D], q, k, v, probs [B,H,Tq,Tk] (before dropout), dropMask (scalar = none).
+  // Inputs: dy [B,H,Tq,D], q, k, v, stat, dropMask (scalar = none), y [B,H,Tq,D] (the forward output),
+  // mask (the forward's additive mask; scalar = none). Attrs: causal, scale (as the forward).
+  // `stat` is what the forward kernel saved: either probs [B,H,Tq,Tk] (before dropout; what the
+  // default forward saves) or a per-row log-sum-exp lse [B,H,Tq] of the masked, scaled scores (what
+  // a fused forward saves). Any forward implementation can so be paired with any backward one.
+  // Given lse, this default recomputes the probabilities as softmax(scores) rather than
+  // exp(scores - lse): one kernel instead of two, and exact for a fully masked row, whose scores
+  // and lse sit near -1e9 where fp32 cannot hold log(Tk) (its uniform weights would come out as 1).
   // Outputs: dq, dk, dv.
-  defaultImpl: ({ dy, q, k, v, probs, dropMask }, attrs) => {
+  defaultImpl: ({ dy, q, k, v, stat, dropMask, mask }, attrs) => {
     const scale = attrs.scale as number;
-    const p = probs as Tensor;
+    const s = stat as Tensor;
+    const p = s.rank === 4 ? s : tf.softmax(attentionScores(q as Tensor, k as Tensor, mask as Tensor, Boolean(attrs.causal), scale));
     const dropped = !isNone(dropMask as Tensor);
     const pd = dropped ? tf.mul(p, dropMask as Tensor) : p;
     const dv = tf.matMul(pd, dy as Tensor, true, false);
@@ -46,25 +68,34 @@ export const attentionKernel = defineComposite({
   kernelName: 'LlmkitAttention',
   // Inputs: q [B,H,Tq,D], k, v [B,H,Tk,D], mask (additive, broadcastable to [B,H,Tq,Tk]; scalar = none),
   // dropMask ([B,H,Tq,Tk] of 0 or 1/(1-p); scalar = none). Attrs: causal, scale.
-  // Outputs: y [B,H,Tq,D], probs [B,H,Tq,Tk] (saved for the backward pass).
+  // Outputs: y [B,H,Tq,D], stat (saved for the backward pass): the default saves probs [B,H,Tq,Tk];
+  // a fused kernel may save the per-row log-sum-exp [B,H,Tq] instead (see attentionGradKernel).
   defaultImpl: ({ q, k, v, mask, dropMask }, attrs) => {
-    const tq = (q as Tensor).shape[2] as number;
-    const tk = (k as Tensor).shape[2] as number;
-    let scores = tf.mul(tf.matMul(q as Tensor, k as Tensor, false, true), attrs.scale as number);
-    if (attrs.causal) scores = tf.add(scores, causalBias(tq, tk));
-    if (!isNone(mask as Tensor)) scores = tf.add(scores, mask as Tensor);
+    const scores = attentionScores(q as Tensor, k as Tensor, mask as Tensor, Boolean(attrs.causal), attrs.scale as number);
     const probs = tf.softmax(scores);
     const pd = isNone(dropMask as Tensor) ? probs : tf.mul(probs, dropMask as Tensor);
     return [tf.matMul(pd, v as Tensor), probs];
   },
   gradient: {
-    inputsToSave: ['q', 'k', 'v', 'dropMask'],
-    outputsToSave: [false, true],
+    // y and mask let a backward kernel recompute the probabilities from lse (delta = sum(dy * y));
+    // saving them costs no copy: the tape keeps references (y is usually held downstream anyway,
+    // and the mask is at most [B,1,1,Tk] for padding).
+    inputsToSave: ['q', 'k', 'v', 'mask', 'dropMask'],
+    outputsToSave: [true, true],
     gradFunc: (dy, saved, attrs) => {
-      const [q, k, v, dropMask, probs] = saved as Tensor[];
+      const [q, k, v, mask, dropMask, y, stat] = saved as Tensor[];
       const [dq, dk, dv] = runComposite(
         attentionGradKernel,
-        { dy: (dy as Tensor[])[0] as Tensor, q: q as Tensor, k: k as Tensor, v: v as Tensor, probs: probs as Tensor, dropMask: dropMask as Tensor },
+        {
+          dy: (dy as Tensor[])[0] as Tensor,
+          q: q as Tensor,
+          k: k as Tensor,
+          v: v as Tensor,
+          stat: stat as Tensor,
+          dropMask: dropMask as Tensor,
+          y: y as Tensor,
+          mask: mask as Tensor,
+        },
         attrs,
       ) as [Tensor, Tensor, Tensor];
       return { q: () => dq, k: () => dk, v: () => dv };
