@@ -44,11 +44,12 @@ async function run(steps, backend) {
   print(`${(model.numParameters() / 1e6).toFixed(2)}M parameters, ${steps} steps`);
   let tokens = 0;
   let seconds = 0;
+  const optimizer = new AdamW(model, { lr: 1e-3, betas: [0.9, 0.99], weightDecay: 0.1 });
   const trainer = new Trainer({
     model,
     objective: new CausalLM(),
     data,
-    optimizer: new AdamW(model, { lr: 1e-3, betas: [0.9, 0.99], weightDecay: 0.1 }),
+    optimizer,
     schedule: new CosineSchedule({ maxLr: 1e-3, minLr: 1e-4, warmupSteps: Math.min(100, Math.round(steps / 10)), decaySteps: steps }),
     maxSteps: steps,
     clipNorm: 1,
@@ -70,7 +71,10 @@ async function run(steps, backend) {
   });
   await trainer.fit();
   model.eval();
-  const sample = await generate(model, tokenizer.encodeIds('\n'), { maxNewTokens: 200, temperature: 0.8, contextSize: block + 1, rng: new Rng(seed).fork('sample') });
+  // ?sample=N shortens the sample (the browser test uses it on the slow software GPU).
+  const sampleLength = Number(new URLSearchParams(location.search).get('sample') ?? 200);
+  const sample = await generate(model, tokenizer.encodeIds('\n'), { maxNewTokens: sampleLength, temperature: 0.8, contextSize: block + 1, rng: new Rng(seed).fork('sample') });
   document.getElementById('sample').textContent = tokenizer.decode(sample);
+  optimizer.dispose();
   model.dispose();
 }
