@@ -1,12 +1,9 @@
 import { defineConfig } from 'tsup';
+import { libraryOptions } from '../../tsup.base.js';
 
 export default defineConfig({
+  ...libraryOptions,
   entry: ['src/index.ts', 'src/kernels/index.ts'],
-  format: ['esm'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'es2022',
   // tfjs-core stays external (a peer: one engine per program), except its gradient registration
   // module, which is ESM with extensionless imports that Node cannot load: bundle that one.
   external: [],

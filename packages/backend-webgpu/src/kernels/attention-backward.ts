@@ -16,7 +16,7 @@ import { tf } from '@llmkit/core';
 import type { KernelFunc, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { copyOut, pow2AtMost, release, runProgram, type ProgramSpec } from './program.js';
-import { SHARED_TILES, fusedGeometry, maskBaseSnippet, scoreSnippet, tileRows, type AttentionGeometry } from './attention-common.js';
+import { SHARED_TILES, fusedGeometry, maskBaseSnippet, queryRowPrologue, scoreSnippet, tileRows, type AttentionGeometry } from './attention-common.js';
 import { referenceBackward } from './attention-reference.js';
 
 function dqSpec(g: AttentionGeometry, causal: boolean, shared = SHARED_TILES): ProgramSpec {
@@ -43,23 +43,7 @@ function dqSpec(g: AttentionGeometry, causal: boolean, shared = SHARED_TILES): P
   ${scoreSnippet(causal, hasMask)}
 
   fn main(index : i32) {
-    let tid = i32(localId.x);
-    if (tid == 0) { wgShared = wgIndex(); }
-    let wgLinear = workgroupUniformLoad(&wgShared);
-    let Tq = uniforms.qShape.z;
-    let Tk = uniforms.kShape.z;
-    let blocks = (Tq + WG - 1) / WG;
-    let bh = wgLinear / blocks;
-    let i0 = (wgLinear - bh * blocks) * WG;
-    let i = i0 + tid;
-    let off = Tk - Tq;
-    let valid = bh < uniforms.numBH && i < Tq;
-    let bIdx = bh / uniforms.qShape.y;
-    ${maskBaseSnippet(hasMask)}
-    var kEnd = select(0, Tk, bh < uniforms.numBH);
-    ${causal ? 'if (i0 + off >= 0) { kEnd = min(kEnd, i0 + WG + off); }' : ''}
-    let rowNone = ${causal ? 'i + off < 0' : 'false'};
-    let lastKey = ${causal ? 'select(i + off, Tk - 1, rowNone)' : 'Tk - 1'};
+    ${queryRowPrologue(causal, hasMask)}
 
     var qr : array<f32, D>;
     var dyr : array<f32, D>;

@@ -64,6 +64,36 @@ export function maskBaseSnippet(hasMask: boolean): string {
 }
 
 /**
+ * WGSL opening of `main` for kernels with one invocation per query row (the forward and the dq
+ * pass): which (batch, head) and row block this workgroup takes, the row `i`, whether it is valid,
+ * the mask row, the keys the workgroup can see (`kEnd`), and for causal rows seeing no key at all
+ * (`rowNone`) the last key to visit. Declares tid, Tq, Tk, bh, i0, i, off, valid, bIdx, maskBase,
+ * kEnd, rowNone, lastKey; needs `wgShared` and `WG` declared by the caller.
+ */
+export function queryRowPrologue(causal: boolean, hasMask: boolean): string {
+  return `
+    let tid = i32(localId.x);
+    if (tid == 0) { wgShared = wgIndex(); }
+    let wgLinear = workgroupUniformLoad(&wgShared);
+    let Tq = uniforms.qShape.z;
+    let Tk = uniforms.kShape.z;
+    let blocks = (Tq + WG - 1) / WG;
+    let bh = wgLinear / blocks;
+    let i0 = (wgLinear - bh * blocks) * WG;
+    let i = i0 + tid;
+    let off = Tk - Tq;
+    let valid = bh < uniforms.numBH && i < Tq;
+    let bIdx = bh / uniforms.qShape.y;
+    ${maskBaseSnippet(hasMask)}
+    // Keys any row of this workgroup can see (uniform across the workgroup).
+    var kEnd = select(0, Tk, bh < uniforms.numBH);
+    ${causal ? 'if (i0 + off >= 0) { kEnd = min(kEnd, i0 + WG + off); }' : ''}
+    let rowNone = ${causal ? 'i + off < 0' : 'false'};
+    let lastKey = ${causal ? 'select(i + off, Tk - 1, rowNone)' : 'Tk - 1'};
+`;
+}
+
+/**
  * Whether K/V (Q/dY) tiles go through workgroup memory (two barriers per tile). On SwiftShader this
  * measured 2-3x faster than reading the tiles from storage buffers in every invocation (see
  * bench/fused.mjs); false selects the barrier-free variant (kept for devices where it wins).

@@ -9,7 +9,7 @@ import { tf } from '@llmkit/core';
 import type { KernelFunc, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { copyOut, pow2AtMost, release, runProgram, type ProgramSpec } from './program.js';
-import { SHARED_TILES, fusedGeometry, maskBaseSnippet, scoreSnippet, tileRows, type AttentionGeometry } from './attention-common.js';
+import { SHARED_TILES, fusedGeometry, queryRowPrologue, scoreSnippet, tileRows, type AttentionGeometry } from './attention-common.js';
 import { referenceForward } from './attention-reference.js';
 
 function forwardSpec(g: AttentionGeometry, causal: boolean, shared = SHARED_TILES): ProgramSpec {
@@ -35,24 +35,7 @@ function forwardSpec(g: AttentionGeometry, causal: boolean, shared = SHARED_TILE
   ${scoreSnippet(causal, hasMask)}
 
   fn main(index : i32) {
-    let tid = i32(localId.x);
-    if (tid == 0) { wgShared = wgIndex(); }
-    let wgLinear = workgroupUniformLoad(&wgShared);
-    let Tq = uniforms.qShape.z;
-    let Tk = uniforms.kShape.z;
-    let blocks = (Tq + WG - 1) / WG;
-    let bh = wgLinear / blocks;
-    let i0 = (wgLinear - bh * blocks) * WG;
-    let i = i0 + tid;
-    let off = Tk - Tq;
-    let valid = bh < uniforms.numBH && i < Tq;
-    let bIdx = bh / uniforms.qShape.y;
-    ${maskBaseSnippet(hasMask)}
-    // Keys any row of this workgroup can see (uniform across the workgroup).
-    var kEnd = select(0, Tk, bh < uniforms.numBH);
-    ${causal ? 'if (i0 + off >= 0) { kEnd = min(kEnd, i0 + WG + off); }' : ''}
-    let rowNone = ${causal ? 'i + off < 0' : 'false'};
-    let lastKey = ${causal ? 'select(i + off, Tk - 1, rowNone)' : 'Tk - 1'};
+    ${queryRowPrologue(causal, hasMask)}
 
     var qr : array<f32, D>;
     var acc : array<f32, D>;
