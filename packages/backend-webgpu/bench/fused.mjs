@@ -1,5 +1,5 @@
 // Fused WGSL kernels vs core's composite defaults on the same WebGPU device: attention forward +
-// backward and softmax cross-entropy forward + backward. Plain Node ESM over the built packages:
+// backward, softmax cross-entropy forward + backward, layerNorm and rmsNorm forward + backward. Plain Node ESM over the built packages:
 //   npm run build -w @llmkit/core -w @llmkit/backend-webgpu && npm run bench -w @llmkit/backend-webgpu
 // In Node without a GPU, set VK_ICD_FILENAMES to SwiftShader's ICD (done below when it exists).
 // Each timing is the median of RUNS runs after WARMUP, awaiting data() of every result to sync.
@@ -9,7 +9,7 @@ const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
 if (process.env.VK_ICD_FILENAMES === undefined && existsSync(SWIFTSHADER)) process.env.VK_ICD_FILENAMES = SWIFTSHADER;
 process.env.XDG_RUNTIME_DIR ??= '/tmp';
 
-const { tf, useBackend, currentBackend, scaledDotProductAttention, softmaxCrossEntropy, Rng } = await import('@llmkit/core');
+const { tf, useBackend, currentBackend, scaledDotProductAttention, softmaxCrossEntropy, layerNorm, rmsNorm, Rng } = await import('@llmkit/core');
 const { createWebGpuBackend } = await import('@llmkit/backend-webgpu');
 
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 2);
@@ -60,10 +60,33 @@ function crossEntropyStep({ n, v }) {
   return { step, dispose: () => tf.dispose([logits, labels]) };
 }
 
+function normStep(kind, shape) {
+  const rng = new Rng(3);
+  const c = shape[shape.length - 1];
+  const n = shape.reduce((a, d) => a * d, 1);
+  const rand = (length, s) => Float32Array.from({ length }, () => rng.nextFloat() * 2 * s - s);
+  const x = tf.tensor(rand(n, 2), shape);
+  const w = tf.tensor(rand(n, 1), shape);
+  const gamma = tf.tensor(rand(c, 1).map((v) => 1 + 0.2 * v), [c]);
+  const beta = tf.tensor(rand(c, 0.1), [c]);
+  const f = kind === 'layerNorm' ? (a, g, b) => layerNorm(a, g, b) : (a, g) => rmsNorm(a, g);
+  const args = kind === 'layerNorm' ? [x, gamma, beta] : [x, gamma];
+  const step = async () => {
+    const { value, grads } = tf.valueAndGrads((...xs) => tf.sum(tf.mul(f(...xs), w)))(args);
+    await Promise.all([value, ...grads].map((t) => t.data()));
+    tf.dispose([value, ...grads]);
+  };
+  return { step, dispose: () => tf.dispose([x, w, gamma, beta]) };
+}
+
 const cases = [
   { name: 'attention fwd+bwd causal B=4 H=4 T=128 D=32', make: () => attentionStep({ b: 4, h: 4, t: 128, d: 32 }) },
   { name: 'attention fwd+bwd causal B=2 H=4 T=256 D=64', make: () => attentionStep({ b: 2, h: 4, t: 256, d: 64 }) },
   { name: 'cross-entropy fwd+bwd N=1024 V=4096', make: () => crossEntropyStep({ n: 1024, v: 4096 }) },
+  { name: 'layerNorm fwd+bwd [16,64,128]', make: () => normStep('layerNorm', [16, 64, 128]) },
+  { name: 'layerNorm fwd+bwd [8,128,768]', make: () => normStep('layerNorm', [8, 128, 768]) },
+  { name: 'rmsNorm fwd+bwd [16,64,128]', make: () => normStep('rmsNorm', [16, 64, 128]) },
+  { name: 'rmsNorm fwd+bwd [8,128,768]', make: () => normStep('rmsNorm', [8, 128, 768]) },
 ];
 const only = process.env.BENCH_ONLY;
 

@@ -45,7 +45,7 @@ export async function registerWebGpuBackend(powerPreference: 'low-power' | 'high
   const adapter = (await gpu.requestAdapter({ powerPreference })) as AdapterLike | null;
   if (!adapter) throw await noAdapterError(source);
   const requiredFeatures = ['timestamp-query'].filter((f) => adapter.features.has(f));
-  const requiredLimits = Object.fromEntries(LIMITS.map((k) => [k, adapter.limits[k]]));
+  const requiredLimits = Object.fromEntries(LIMITS.filter((k) => typeof adapter.limits[k] === 'number').map((k) => [k, adapter.limits[k]]));
   const device = await adapter.requestDevice({ requiredFeatures, requiredLimits });
   // A lost device (driver reset, out of memory) fails the next read, like any device error.
   void device.lost.then((info) => recordDeviceError(`the device was lost (${info.reason}): ${info.message}`));

@@ -1,6 +1,6 @@
 // @llmkit/backend-webgpu: TensorFlow.js's WebGPU backend — in browsers on navigator.gpu, in Node
-// on Dawn (the optional peer `webgpu`) — with fused WGSL kernels for attention and
-// softmax-cross-entropy. Importing it registers the backend as 'webgpu'.
+// on Dawn (the optional peer `webgpu`) — with fused WGSL kernels for attention, softmax
+// cross-entropy, LayerNorm and RMSNorm. Importing it registers the backend as 'webgpu'.
 import '@tensorflow/tfjs-backend-webgpu';
 import { registerBackend, type Backend, type BackendDescription } from '@llmkit/core';
 import { registerWebGpuBackend, type WebGpuDeviceInfo } from './device.js';
