@@ -3,46 +3,14 @@
 // cpu backend, forward and gradients, on small random shapes (SwiftShader is a CPU emulating a
 // GPU). fp32 tolerance: |a - b| <= 1e-4 + 1e-4 |b| (observed differences are ~1e-6: only the
 // summation order differs). Skipped when no WebGPU adapter exists.
-import { beforeAll, describe, expect, it } from 'vitest';
-import { Rng, scaledDotProductAttention, softmaxCrossEntropy, tf, useBackend, type AttentionOptions } from '@llmkit/core';
-import { createWebGpuBackend } from '../src/index.js';
+import { beforeAll, expect, it } from 'vitest';
+import { Rng, scaledDotProductAttention, softmaxCrossEntropy, tf, type AttentionOptions } from '@llmkit/core';
+import { expectClose as expectCloseTol, gaussian, use } from './fused-helpers.js';
 import { describeWebGpu } from './gpu-env.js';
 
-const unfused = createWebGpuBackend({ name: 'webgpu-unfused', fused: false });
-
 const TOL = { atol: 1e-4, rtol: 1e-4 };
-
-async function use(name: 'webgpu' | 'webgpu-unfused' | 'cpu'): Promise<void> {
-  await useBackend(name === 'webgpu-unfused' ? unfused : name);
-  if (name !== 'cpu') tf.env().set('WEBGPU_CPU_FORWARD', false);
-}
-
-function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, label: string): void {
-  expect(actual.length, label).toBe(expected.length);
-  let worst = 0;
-  let at = -1;
-  for (let i = 0; i < expected.length; i++) {
-    const a = actual[i]!;
-    const b = expected[i]!;
-    const excess = Math.abs(a - b) - (TOL.atol + TOL.rtol * Math.abs(b));
-    if (!(excess <= worst)) {
-      worst = Number.isNaN(excess) ? Infinity : excess;
-      at = i;
-    }
-  }
-  if (at >= 0) expect.fail(`${label}: index ${at}: ${actual[at]} vs ${expected[at]} (tolerance exceeded by ${worst})`);
-}
-
-function randn(rng: Rng, shape: number[]): Float32Array {
-  const n = shape.reduce((a, d) => a * d, 1);
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    // Box-Muller on the seeded generator, so every backend sees the same numbers.
-    const u = Math.max(rng.nextFloat(), 1e-7);
-    out[i] = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng.nextFloat());
-  }
-  return out;
-}
+const expectClose = (actual: ArrayLike<number>, expected: ArrayLike<number>, label: string) => expectCloseTol(actual, expected, label, TOL);
+const randn = (rng: Rng, shape: number[]) => gaussian(rng, shape.reduce((a, d) => a * d, 1));
 
 interface AttnCase {
   name: string;

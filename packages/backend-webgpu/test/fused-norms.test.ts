@@ -7,45 +7,14 @@
 // which a one-pass E[x^2] - E[x]^2 variance misses by orders of magnitude (fp32 spacing at 1e6 is
 // 0.0625, against a variance of ~1). Skipped when no WebGPU adapter exists.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Rng, layerNorm, rmsNorm, tf, useBackend } from '@llmkit/core';
-import { createWebGpuBackend } from '../src/index.js';
+import { Rng, layerNorm, rmsNorm, tf } from '@llmkit/core';
+import { expectClose as expectCloseTol, gaussian, use, type Tol } from './fused-helpers.js';
 import { describeWebGpu } from './gpu-env.js';
 
-const unfused = createWebGpuBackend({ name: 'webgpu-unfused', fused: false });
-
-type Tol = { atol: number; rtol: number };
 const TOL: Tol = { atol: 1e-4, rtol: 1e-4 };
 const LARGE_TOL: Tol = { atol: 2e-3, rtol: 1e-3 };
-
-async function use(name: 'webgpu' | 'webgpu-unfused' | 'cpu'): Promise<void> {
-  await useBackend(name === 'webgpu-unfused' ? unfused : name);
-  if (name !== 'cpu') tf.env().set('WEBGPU_CPU_FORWARD', false);
-}
-
-function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, label: string, tol: Tol = TOL): void {
-  expect(actual.length, label).toBe(expected.length);
-  let worst = 0;
-  let at = -1;
-  for (let i = 0; i < expected.length; i++) {
-    const a = actual[i]!;
-    const b = expected[i]!;
-    const excess = Math.abs(a - b) - (tol.atol + tol.rtol * Math.abs(b));
-    if (!(excess <= worst)) {
-      worst = Number.isNaN(excess) ? Infinity : excess;
-      at = i;
-    }
-  }
-  if (at >= 0) expect.fail(`${label}: index ${at}: ${actual[at]} vs ${expected[at]} (tolerance exceeded by ${worst})`);
-}
-
-function randn(rng: Rng, n: number, mean = 0, std = 1): Float32Array {
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    const u = Math.max(rng.nextFloat(), 1e-7);
-    out[i] = mean + std * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng.nextFloat());
-  }
-  return out;
-}
+const expectClose = (actual: ArrayLike<number>, expected: ArrayLike<number>, label: string, tol: Tol = TOL) => expectCloseTol(actual, expected, label, tol);
+const randn = gaussian;
 
 type Kind = 'layerNorm' | 'rmsNorm';
 
