@@ -167,3 +167,13 @@ describe('optimizer state lifetime', () => {
     model.dispose();
   });
 });
+
+describe('parameter group validation', () => {
+  it('a negative group weight decay is a ConfigError naming the optimizer and the parameter (AdamW and SGD)', () => {
+    const model = tinyGPT();
+    const groups = [{ match: /ln_f\.bias$/, weightDecay: -0.1 }];
+    expect(() => new AdamW(model, { groups })).toThrow(/AdamW: 'weight decay of 'transformer\.ln_f\.bias''/);
+    expect(() => new SGD(model, { lr: 0.1, groups })).toThrow(/SGD: 'weight decay of 'transformer\.ln_f\.bias''/);
+    model.dispose();
+  });
+});

@@ -8,6 +8,7 @@ import {
   checkMeta,
   checkNumber,
   namedParametersOf,
+  zeroSlots,
   type NamedParameters,
   type Optimizer,
   type OptimizerState,
@@ -60,10 +61,9 @@ export class AdamW implements Optimizer {
     this.betas = [checkNumber(where, 'betas[0]', betas[0], 0, 1, true), checkNumber(where, 'betas[1]', betas[1], 0, 1, true)];
     this.eps = checkNumber(where, 'eps', options.eps ?? 1e-8, 0);
     this.weightDecay = checkNumber(where, 'weightDecay', options.weightDecay ?? 0.01, 0);
-    this.decays = resolveWeightDecay(this.parameters, options.groups ?? DEFAULT_GROUPS, this.weightDecay);
-    this.decays.forEach((d, i) => checkNumber(where, `weight decay of '${this.parameters[i]![0]}'`, d, 0));
-    this.expAvg = this.parameters.map(([, p]) => tf.tidy(() => tf.variable(tf.zerosLike(p), false)));
-    this.expAvgSq = this.parameters.map(([, p]) => tf.tidy(() => tf.variable(tf.zerosLike(p), false)));
+    this.decays = resolveWeightDecay(where, this.parameters, options.groups ?? DEFAULT_GROUPS, this.weightDecay);
+    this.expAvg = zeroSlots(this.parameters);
+    this.expAvgSq = zeroSlots(this.parameters);
   }
 
   get stepCount(): number {

@@ -61,6 +61,12 @@ export function namedParametersOf(where: string, params: ParametersLike): [strin
 }
 
 /** Copies of an optimizer's state Variables, keyed as in its saved state (see `assignState`). */
+/** One zero-filled, non-trainable Variable per parameter (optimizer state such as moments). */
+export function zeroSlots(parameters: NamedParameters): tf.Variable[] {
+  // tidy frees the zerosLike tensor each Variable was initialised from.
+  return parameters.map(([, p]) => tf.tidy(() => tf.variable(tf.zerosLike(p), false)));
+}
+
 export function cloneState(slots: ReadonlyMap<string, tf.Variable>): Record<string, tf.Tensor> {
   const tensors: Record<string, tf.Tensor> = {};
   for (const [key, variable] of slots) tensors[key] = tf.clone(variable);

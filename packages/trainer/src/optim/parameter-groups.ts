@@ -1,6 +1,7 @@
 // Which parameters get weight decay. By default none of biases, norms and embeddings do (GPT-2's and
 // BERT's recipes; nanoGPT decays only 2-D weights): decided from the parameter's name, first match wins.
 import { ConfigError, type tf } from '@llmkit/core';
+import { checkNumber } from './optimizer.js';
 
 /** Parameters selected by name: a RegExp tested on the dotted path, a list of paths, or a predicate. */
 export type ParameterMatcher = RegExp | readonly string[] | ((name: string, parameter: tf.Variable) => boolean);
@@ -39,14 +40,18 @@ function matches(matcher: ParameterMatcher, name: string, parameter: tf.Variable
   throw new ConfigError(`parameter group: 'match' must be a RegExp, a list of names or a function, got ${typeof matcher}`);
 }
 
-/** The weight decay of each parameter under `groups` (first match), `defaultDecay` where none matches. */
+/**
+ * The weight decay of each parameter under `groups` (first match), `defaultDecay` where none matches;
+ * a decay that is not a number >= 0 is a ConfigError naming the parameter (`where`: the optimizer).
+ */
 export function resolveWeightDecay(
+  where: string,
   parameters: readonly (readonly [string, tf.Variable])[],
   groups: readonly ParameterGroup[],
   defaultDecay: number,
 ): number[] {
   return parameters.map(([name, parameter]) => {
     const group = groups.find((g) => matches(g.match, name, parameter));
-    return group?.weightDecay ?? defaultDecay;
+    return checkNumber(where, `weight decay of '${name}'`, group?.weightDecay ?? defaultDecay, 0);
   });
 }

@@ -8,6 +8,7 @@ import {
   checkMeta,
   checkNumber,
   namedParametersOf,
+  zeroSlots,
   type NamedParameters,
   type Optimizer,
   type OptimizerState,
@@ -60,8 +61,8 @@ export class SGD implements Optimizer {
     if (this.nesterov && (this.momentum <= 0 || this.dampening !== 0)) {
       throw new ConfigError(`SGD: 'nesterov' needs momentum > 0 and dampening 0; got momentum ${this.momentum}, dampening ${this.dampening}`);
     }
-    this.decays = resolveWeightDecay(this.parameters, options.groups ?? [], this.weightDecay);
-    this.buffers = this.momentum > 0 ? this.parameters.map(([, p]) => tf.tidy(() => tf.variable(tf.zerosLike(p), false))) : [];
+    this.decays = resolveWeightDecay(where, this.parameters, options.groups ?? [], this.weightDecay);
+    this.buffers = this.momentum > 0 ? zeroSlots(this.parameters) : [];
   }
 
   get stepCount(): number {
