@@ -4,7 +4,7 @@ export { tf } from './tf.js';
 export * from './errors.js';
 export type { Backend, BackendDescription, KernelOverride } from './backend/backend.js';
 export { registerBackend, useBackend, currentBackend, listBackends, getBackend } from './backend/registry.js';
-export { compositeKernelNames } from './ops/composite.js';
+export { compositeDefault, compositeKernelNames } from './ops/composite.js';
 export { logSoftmax } from './ops/log-softmax.js';
 export { softmaxCrossEntropy, type SoftmaxCrossEntropyOptions } from './ops/softmax-cross-entropy.js';
 export { layerNorm, type LayerNormOptions } from './ops/layer-norm.js';

@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeAll } from 'vitest';
-import { BackendError, currentBackend, getBackend, listBackends, registerBackend, tf, useBackend, type Backend } from '@llmkit/core';
+import { BackendError, compositeDefault, currentBackend, getBackend, layerNorm, listBackends, registerBackend, tf, useBackend, type Backend } from '@llmkit/core';
 
 // A backend over tfjs's pure-JS cpu backend, defined here so core's tests need no backend package.
 const testCpu: Backend = {
@@ -74,6 +74,25 @@ describe('backend registry', () => {
       registerBackend(preferred);
       expect(listBackends()[0]).toBe('preferred');
       await expect(useBackend()).resolves.toBe(preferred);
+    });
+
+    it('compositeDefault: an override can fall back to core\'s composition; an unknown kernel is named', async () => {
+      await useBackend('test-cpu');
+      const fallback = compositeDefault('LlmkitLayerNorm');
+      const fused: Backend = { ...testCpu, name: 'falls-back', kernels: [{ kernelName: 'LlmkitLayerNorm', kernelFunc: (args) => fallback(args) }] };
+      const x = tf.tensor2d([[1, 2, 4], [0, -3, 9]]);
+      const reference = tf.tidy(() => layerNorm(x, tf.ones([3]), tf.zeros([3])));
+      const expected = await reference.array();
+      reference.dispose();
+      await useBackend(fused);
+      const before = tf.memory().numTensors;
+      const y = tf.tidy(() => layerNorm(x, tf.ones([3]), tf.zeros([3])));
+      expect(await y.array()).toEqual(expected);
+      y.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+      x.dispose();
+      await useBackend('test-cpu');
+      expect(() => compositeDefault('LlmkitNope')).toThrow(/compositeDefault: no composite kernel 'LlmkitNope'; composite kernels: .*LlmkitLayerNorm/);
     });
 
     it('switching tfjs behind llmkit’s back is reported', async () => {

@@ -12,12 +12,11 @@
 //     -> [dk (rowsK*D) | dv (rowsK*D)], P from program 1's shift and logL
 // then copies cut dq, dk, dv out. A saved probs matrix (rank 4: the default forward ran), dropout
 // or an unsupported mask run core's default math instead.
-import { tf } from '@llmkit/core';
-import type { KernelFunc, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
+import { compositeDefault } from '@llmkit/core';
+import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { copyOut, pow2AtMost, release, runProgram, type ProgramSpec } from './program.js';
 import { SHARED_TILES, fusedGeometry, maskBaseSnippet, queryRowPrologue, scoreSnippet, tileRows, type AttentionGeometry } from './attention-common.js';
-import { referenceBackward } from './attention-reference.js';
 
 function dqSpec(g: AttentionGeometry, causal: boolean, shared = SHARED_TILES): ProgramSpec {
   const { b, h, tq, d, hasMask } = g;
@@ -242,10 +241,14 @@ function dkvSpec(g: AttentionGeometry, causal: boolean, shared = SHARED_TILES): 
   };
 }
 
-export const attentionBackwardKernel: KernelFunc = ({ inputs, backend, attrs }) => {
+// Core's composition, for the cases the WGSL kernels do not cover.
+const defaultKernel = compositeDefault('LlmkitAttentionGrad');
+
+export const attentionBackwardKernel: KernelFunc = (args) => {
+  const { inputs, backend, attrs } = args;
   const { dy, q, k, v, stat, dropMask, y, mask } = inputs as Record<string, TensorInfo>;
   const g = stat!.shape.length === 3 ? fusedGeometry(q!, k!, v!, mask!, dropMask!) : null;
-  if (g == null) return tf.tidy(() => referenceBackward(inputs as unknown as Record<string, Tensor>, attrs ?? {}));
+  if (g == null) return defaultKernel(args);
   const be = backend as WebGPUBackend;
   const causal = Boolean(attrs?.causal);
   const uniforms = [

@@ -5,12 +5,11 @@
 // The program writes [y (rows*D) | lse (rows)] into one buffer, cut into y and lse by two copies.
 // Outputs [y, lse] (lse [B,H,Tq] is what LlmkitAttentionGrad recomputes the probabilities from);
 // dropout, other mask shapes and other dtypes run core's default math and output [y, probs].
-import { tf } from '@llmkit/core';
-import type { KernelFunc, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
+import { compositeDefault } from '@llmkit/core';
+import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { copyOut, pow2AtMost, release, runProgram, type ProgramSpec } from './program.js';
 import { SHARED_TILES, fusedGeometry, queryRowPrologue, scoreSnippet, tileRows, type AttentionGeometry } from './attention-common.js';
-import { referenceForward } from './attention-reference.js';
 
 function forwardSpec(g: AttentionGeometry, causal: boolean, shared = SHARED_TILES): ProgramSpec {
   const { b, h, tq, tk, d, hasMask } = g;
@@ -92,10 +91,14 @@ function forwardSpec(g: AttentionGeometry, causal: boolean, shared = SHARED_TILE
   };
 }
 
-export const attentionForwardKernel: KernelFunc = ({ inputs, backend, attrs }) => {
+// Core's composition, for the cases the WGSL kernels do not cover.
+const defaultKernel = compositeDefault('LlmkitAttention');
+
+export const attentionForwardKernel: KernelFunc = (args) => {
+  const { inputs, backend, attrs } = args;
   const { q, k, v, mask, dropMask } = inputs as Record<string, TensorInfo>;
   const g = fusedGeometry(q!, k!, v!, mask!, dropMask!);
-  if (g == null) return tf.tidy(() => referenceForward(inputs as unknown as Record<string, Tensor>, attrs ?? {}));
+  if (g == null) return defaultKernel(args);
   const be = backend as WebGPUBackend;
   const causal = Boolean(attrs?.causal);
   const packed = runProgram(be, forwardSpec(g, causal), g.hasMask ? [q!, k!, v!, mask!] : [q!, k!, v!], [

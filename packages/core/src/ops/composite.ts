@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { GradConfig, KernelFunc, NamedAttrMap, NamedTensorMap, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
 import type { KernelOverride } from '../backend/backend.js';
+import { BackendError } from '../errors.js';
 
 /** A composite kernel: a name, its default implementation, and (for forward kernels) its gradient. */
 export interface CompositeKernel {
@@ -34,6 +35,23 @@ function defaultKernelFunc(kernel: CompositeKernel): KernelFunc {
   return ({ inputs, attrs }) =>
     // Intermediates of the default implementation are freed here; only the outputs survive.
     tf.tidy(() => kernel.defaultImpl(inputs as unknown as Record<string, Tensor>, attrs ?? {})) as TensorInfo | TensorInfo[];
+}
+
+/**
+ * The default implementation of a composite kernel as a tfjs kernel function, for a backend's
+ * fused override to fall back on in the cases it does not cover (its intermediates are freed).
+ *
+ * ```ts
+ * const attentionDefault = compositeDefault('LlmkitAttention');
+ * const fused: KernelFunc = (args) => (covered(args) ? runFused(args) : attentionDefault(args));
+ * ```
+ */
+export function compositeDefault(kernelName: string): KernelFunc {
+  const kernel = composites.get(kernelName);
+  if (!kernel) {
+    throw new BackendError(`compositeDefault: no composite kernel '${kernelName}'; composite kernels: ${compositeKernelNames().join(', ')}`);
+  }
+  return defaultKernelFunc(kernel);
 }
 
 /** Registers the default implementation for the active tfjs backend unless one is registered. */
