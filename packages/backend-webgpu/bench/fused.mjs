@@ -1,13 +1,11 @@
 // Fused WGSL kernels vs core's composite defaults on the same WebGPU device: attention forward +
 // backward, softmax cross-entropy forward + backward, layerNorm and rmsNorm forward + backward. Plain Node ESM over the built packages:
 //   npm run build -w @llmkit/core -w @llmkit/backend-webgpu && npm run bench -w @llmkit/backend-webgpu
-// In Node without a GPU, set VK_ICD_FILENAMES to SwiftShader's ICD (done below when it exists).
+// In Node without a GPU, Dawn runs on SwiftShader's ICD when it is installed (scripts/swiftshader-env.mjs).
 // Each timing is the median of RUNS runs after WARMUP, awaiting data() of every result to sync.
-import { existsSync } from 'node:fs';
+import { swiftShaderEnv } from '../../../scripts/swiftshader-env.mjs';
 
-const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
-if (process.env.VK_ICD_FILENAMES === undefined && existsSync(SWIFTSHADER)) process.env.VK_ICD_FILENAMES = SWIFTSHADER;
-process.env.XDG_RUNTIME_DIR ??= '/tmp';
+Object.assign(process.env, swiftShaderEnv());
 
 const { tf, useBackend, currentBackend, scaledDotProductAttention, softmaxCrossEntropy, layerNorm, rmsNorm, Rng } = await import('@llmkit/core');
 const { createWebGpuBackend } = await import('@llmkit/backend-webgpu');

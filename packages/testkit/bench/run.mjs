@@ -5,7 +5,7 @@
 // PyTorch's figures for the same work next to ours (via torch_bench.py) when the venv has torch.
 //
 //   node packages/testkit/bench/run.mjs [--quick] [--no-torch] [--backends=cpu,wasm-defaults,wasm,webgpu,webgpu-unfused] [--json=FILE]
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { tf, getBackend, useBackend } from '@llmkit/core';
 import { cpuBackend } from '@llmkit/backend-cpu';
@@ -14,6 +14,7 @@ import { fmt, profileKernels, table, timeTensors } from './measure.mjs';
 import { opCases, SHAPE } from './ops.mjs';
 import { TINY_GPT, tinyGpt, tinyGptFlops } from './tiny-gpt.mjs';
 import { runTorchBench } from './torch.mjs';
+import { swiftShaderEnv } from '../../../scripts/swiftshader-env.mjs';
 
 const argv = process.argv.slice(2);
 const flag = (name) => argv.includes(`--${name}`);
@@ -22,9 +23,7 @@ const quick = flag('quick');
 const requested = option('backends')?.split(',');
 
 // Without a GPU driver, Dawn can run on Chromium's SwiftShader where it is installed (DEVELOPERS.md).
-const swiftShader = '/usr/lib/chromium/vk_swiftshader_icd.json';
-if (!process.env.VK_ICD_FILENAMES && existsSync(swiftShader)) process.env.VK_ICD_FILENAMES = swiftShader;
-process.env.XDG_RUNTIME_DIR ??= '/tmp';
+Object.assign(process.env, swiftShaderEnv());
 
 /** @llmkit/backend-webgpu, loaded only when a webgpu variant is benchmarked (Node needs Dawn and Vulkan). */
 let webgpu = null;
