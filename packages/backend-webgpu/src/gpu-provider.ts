@@ -12,7 +12,7 @@ interface NavigatorLike {
 }
 
 // Dawn's GPU object must outlive every device it made: dropping it while the process runs on
-// crashes Node at exit (seen in 9 of 10 runs). It is kept here for the life of the process.
+// crashed Node at exit in most runs of a scratch test. It is kept here for the life of the process.
 let dawnGpu: GpuLike | null = null;
 
 function isNode(): boolean {

@@ -1,8 +1,8 @@
 // AddN with more inputs than a shader may bind. tfjs-webgpu's AddN binds every input as a storage
 // buffer in one shader; past the device's maxStorageBuffersPerShaderStage (8 by default, minus the
 // output) the pipeline is invalid, the dispatch is dropped and the output holds whatever its pooled
-// buffer held before — a global gradient norm over 28 parameters came out 0. This sums the inputs
-// in groups the device can bind, then sums the partial sums.
+// buffer held before: the trainer's global gradient norm came out 0 (the backend-swap test fails
+// without this). This sums the inputs in groups the device can bind, then sums the partial sums.
 import { tf } from '@llmkit/core';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
