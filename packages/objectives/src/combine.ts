@@ -74,9 +74,18 @@ export class CombinedObjective<Batch> implements Objective<Batch> {
   /**
    * `loss` = Σ weight × each objective's loss; `parts[name]` is each objective's own (unweighted)
    * loss, and its parts and metrics are kept under `name.key`.
+   *
+   * `metrics.tokens` (unprefixed, what gradient accumulation weights micro-batches by) is the sum
+   * of the `tokens` of the token-level parts, those that report one; absent when none does. With
+   * one token-level part (MLM + SOP/NSP, CLM + a sequence-level loss) it is that part's count, so
+   * that part accumulates exactly as it would alone, and the sentence-level parts are weighted by
+   * it too. HF's Trainer counts a BertForPreTraining batch the same way: its `num_items_in_batch`
+   * is the number of MLM `labels` != -100, never `next_sentence_label`. No single weight makes two
+   * means over different counts both exact; see the README.
    */
   loss(outputs: object, prepared: Prepared): LossResult {
     const metrics: Record<string, number> = {};
+    let tokens: number | undefined;
     // Returned from the tidy (not tf.keep'd), so an enclosing tidy or tf.variableGrads still frees them.
     const { loss, parts } = tf.tidy(() => {
       const parts: Record<string, tf.Scalar> = {};
@@ -86,11 +95,14 @@ export class CombinedObjective<Batch> implements Objective<Batch> {
         parts[objective.name] = result.loss;
         for (const [key, part] of Object.entries(result.parts ?? {})) parts[`${objective.name}.${key}`] = part;
         for (const [key, value] of Object.entries(result.metrics ?? {})) metrics[`${objective.name}.${key}`] = value;
+        const count = result.metrics?.tokens;
+        if (count !== undefined) tokens = (tokens ?? 0) + count;
         terms.push(tf.mul(result.loss, this.weights[objective.name]!));
       }
       const loss = (terms.length === 1 ? terms[0]! : tf.addN(terms)) as tf.Scalar;
       return { loss, parts };
     });
+    if (tokens !== undefined) metrics.tokens = tokens;
     return { loss, parts, metrics };
   }
 

@@ -60,7 +60,7 @@ describe('combine', () => {
         expect(total).toBeCloseTo(wm * m + ws * s, 5);
         const alone = computeLoss((x) => model.forward(x), mlm, prepared);
         expect(alone.loss.dataSync()[0]).toBe(m);
-        expect(metrics).toEqual({ 'mlm.tokens': alone.metrics!.tokens, 'sop.sequences': 6 });
+        expect(metrics).toEqual({ 'mlm.tokens': alone.metrics!.tokens, 'sop.sequences': 6, tokens: alone.metrics!.tokens });
         tf.dispose([loss, ...Object.values(parts!), alone.loss]);
       }),
       { numRuns: 25 },
