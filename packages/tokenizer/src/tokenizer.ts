@@ -387,4 +387,5 @@ const scratch: [TokenList, TokenList] = [new TokenList(1 << 16), new TokenList(1
 function releaseScratch(): void {
   for (const i of [0, 1] as const) if (scratch[i].ids.length > 1 << 22) scratch[i] = new TokenList(1 << 16);
 }
-const utf8 = new TextDecoder('utf-8', { fatal: false });
+// ignoreBOM: a leading U+FEFF is text, not a byte-order mark (HF's decode keeps it).
+const utf8 = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });

@@ -4,6 +4,7 @@ import { GPT2_PATTERN } from '../src/pre-tokenizers/gpt2-split.js';
 import { splitGpt2 } from '../src/pre-tokenizers/gpt2-split.js';
 import { Spans } from '../src/pre-tokenizers/spans.js';
 import { mixed, randomVariety, prng } from './corpus.js';
+import { engineAgreesWithHf } from './gpt2-reference.js';
 
 const viaRegex = (text: string): string[] => Array.from(text.matchAll(GPT2_PATTERN), (m) => m[0]);
 const viaScanner = (text: string): string[] => {
@@ -32,17 +33,18 @@ describe('GPT-2 pre-tokenizer scanner', () => {
         const text = units.join('');
         expect(viaScanner(text)).toEqual(viaRegex(text));
       }),
-      { numRuns: 3000 },
+      { numRuns: 3000, seed: 5 },
     );
   });
 
-  test('property: scanner pieces equal the regex pieces for arbitrary strings (lone surrogates included)', () => {
+  test('property: scanner pieces equal the regex pieces for arbitrary strings (lone surrogates included; letters HF\'s Unicode lacks left out)', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 60 }), fc.string({ maxLength: 30 }), (a, b) => {
         const text = a + b;
+        fc.pre(engineAgreesWithHf(text));
         expect(viaScanner(text)).toEqual(viaRegex(text));
       }),
-      { numRuns: 2000 },
+      { numRuns: 2000, seed: 6 },
     );
   });
 

@@ -2,7 +2,8 @@
 import { CHAR_TO_BYTE } from '../unicode/byte-level-alphabet.js';
 import type { Decoder, DecoderJSON } from './decoder.js';
 
-const utf8 = new TextDecoder('utf-8', { fatal: false });
+// ignoreBOM: a leading U+FEFF is text, not a byte-order mark (HF's decode keeps it).
+const utf8 = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 
 /**
  * Maps byte-level token strings to bytes. Characters outside the byte alphabet (added tokens such as

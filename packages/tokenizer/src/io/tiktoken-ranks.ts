@@ -4,7 +4,7 @@ import { TokenizerFormatError, UnsupportedComponentError } from '../errors.js';
 import { BPE } from '../models/bpe.js';
 import { ByteLevelDecoder } from '../decoders/byte-level.js';
 import { ByteLevel } from '../pre-tokenizers/byte-level.js';
-import { GPT2_PATTERN } from '../pre-tokenizers/gpt2-split.js';
+import { TIKTOKEN_GPT2_PATTERN } from '../pre-tokenizers/gpt2-split.js';
 import { ByteLevelProcessing } from '../processors/byte-level.js';
 import { Tokenizer } from '../tokenizer.js';
 import { BYTE_TO_CHAR } from '../unicode/byte-level-alphabet.js';
@@ -42,7 +42,7 @@ function parseLatin1(bpeRanks: string): Array<[string, number]> {
  * const tok = fromTiktokenRanks(gpt2);
  */
 export function fromTiktokenRanks(ranks: TiktokenRanks): Tokenizer {
-  if (ranks.pat_str !== GPT2_PATTERN.source) {
+  if (ranks.pat_str !== TIKTOKEN_GPT2_PATTERN) {
     throw new UnsupportedComponentError('tiktoken pattern', `only GPT-2's pattern is implemented, got ${ranks.pat_str}`);
   }
   const entries = parseLatin1(ranks.bpe_ranks).sort((x, y) => x[1] - y[1]);

@@ -4,7 +4,7 @@ import type { Normalizer } from '../normalizers/normalizer.js';
 import type { PreTokenizer } from '../pre-tokenizers/pre-tokenizer.js';
 import { Spans } from '../pre-tokenizers/spans.js';
 import { toByteLevel } from '../unicode/byte-level-alphabet.js';
-import { charClass, JS_SPACE, WHITE_SPACE } from '../unicode/char-classes.js';
+import { charClass, WHITE_SPACE } from '../unicode/char-classes.js';
 
 /** Text for training: one string, strings, or chunks from an (async) iterable such as a file stream. */
 export type TextSource = string | Iterable<string> | AsyncIterable<string>;
@@ -85,5 +85,5 @@ export class WordCounter {
 
 function isSpace(c: number): boolean {
   // Surrogate halves are never whitespace; charClass of a lone half is CONTROL.
-  return (charClass(c) & (JS_SPACE | WHITE_SPACE)) !== 0;
+  return (charClass(c) & WHITE_SPACE) !== 0;
 }

@@ -5,9 +5,7 @@
 export const LETTER = 1;
 /** \p{N} */
 export const NUMBER = 2;
-/** JavaScript's \s (what GPT-2's regex means in js-tiktoken and gpt-tokenizer). */
-export const JS_SPACE = 4;
-/** Unicode White_Space (Rust's char::is_whitespace, used by BERT). */
+/** Unicode White_Space: Rust's char::is_whitespace and regex \s (GPT-2's split in HF and tiktoken, BERT). */
 export const WHITE_SPACE = 8;
 /** BERT's "control": general category C (Cc, Cf, Cn, Co, Cs) except \t \n \r. */
 export const CONTROL = 16;
@@ -23,7 +21,6 @@ export const WORD = 256;
 const TESTS: Array<[number, RegExp]> = [
   [LETTER, /^\p{L}$/u],
   [NUMBER, /^\p{N}$/u],
-  [JS_SPACE, /^\s$/u],
   [WHITE_SPACE, /^\p{White_Space}$/u],
   [CONTROL, /^\p{C}$/u],
   [PUNCTUATION, /^\p{P}$/u],
