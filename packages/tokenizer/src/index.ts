@@ -1,6 +1,7 @@
 // Public entry of @llmkit/tokenizer: re-exports only.
 export { Tokenizer } from './tokenizer.js';
 export type { TokenizerOptions, EncodeOptions, DecodeOptions, TokenizerJSON } from './tokenizer.js';
+export type { TokenizerIds } from './token-ids.js';
 export { Encoding } from './encoding.js';
 export type { BatchEncoding, EncodeBatchOptions, PaddingJSON } from './batch.js';
 export type { TruncationJSON, TruncationStrategy } from './truncation.js';
@@ -47,7 +48,7 @@ export { decoderFromJSON } from './decoders/from-json.js';
 
 export type { Trainer, WordCounts } from './trainers/trainer.js';
 export { BpeTrainer, type BpeTrainerOptions } from './trainers/bpe-trainer.js';
-export { WordPieceTrainer, type WordPieceTrainerOptions } from './trainers/wordpiece-trainer.js';
+export { WordPieceTrainer, BERT_SPECIAL_TOKENS, type WordPieceTrainerOptions } from './trainers/wordpiece-trainer.js';
 export { CharTrainer, type CharTrainerOptions } from './trainers/char-trainer.js';
 export { WordCounter, type TextSource } from './trainers/word-counter.js';
 

@@ -11,6 +11,7 @@ import { ByteLevel } from './pre-tokenizers/byte-level.js';
 import { ByteLevelProcessing } from './processors/byte-level.js';
 import { TemplateProcessing } from './processors/template-processing.js';
 import { Tokenizer } from './tokenizer.js';
+import { BERT_SPECIAL_TOKENS } from './trainers/wordpiece-trainer.js';
 import { byteLevelAlphabet } from './unicode/byte-level-alphabet.js';
 
 /**
@@ -31,7 +32,7 @@ export function byteLevelBpe(options: { addPrefixSpace?: boolean } = {}): Tokeni
 
 /** Options of {@link bertWordPiece}. */
 export interface BertWordPieceOptions {
-  /** token → id; default a vocabulary of BERT's five special tokens (train to fill it). */
+  /** token → id; default BERT's five special tokens, [PAD] 0, [UNK] 1, [CLS] 2, [SEP] 3, [MASK] 4 (train to fill it). */
   vocab?: Map<string, number> | Record<string, number>;
   /** Default true (bert-base-uncased); false for cased models. */
   lowercase?: boolean;
@@ -48,7 +49,7 @@ export interface BertWordPieceOptions {
  * await tok.train(readTextFiles('corpus.txt'), new WordPieceTrainer({ vocabSize: 8000 }));
  */
 export function bertWordPiece(options: BertWordPieceOptions = {}): Tokenizer {
-  const vocab = options.vocab ?? { '[PAD]': 0, '[UNK]': 1, '[CLS]': 2, '[SEP]': 3, '[MASK]': 4 };
+  const vocab = options.vocab ?? new Map(BERT_SPECIAL_TOKENS.map((t, id) => [t, id]));
   const model = new WordPiece({ vocab });
   const tok = new Tokenizer({
     model,
@@ -60,7 +61,7 @@ export function bertWordPiece(options: BertWordPieceOptions = {}): Tokenizer {
     preTokenizer: new BertPreTokenizer(),
     decoder: new WordPieceDecoder(),
   });
-  const specials = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'].filter((t) => model.tokenToId(t) !== undefined);
+  const specials = BERT_SPECIAL_TOKENS.filter((t) => model.tokenToId(t) !== undefined);
   tok.addSpecialTokens(specials);
   setBertTemplate(tok);
   return tok;

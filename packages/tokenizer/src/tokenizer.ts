@@ -22,6 +22,7 @@ import { TemplateProcessing } from './processors/template-processing.js';
 import { addedTokenCount, type PostProcessor, type PostProcessorJSON } from './processors/post-processor.js';
 import type { Trainer } from './trainers/trainer.js';
 import { WordCounter, type TextSource } from './trainers/word-counter.js';
+import { deriveTokenIds, type TokenizerIds } from './token-ids.js';
 import { truncatePair, type TruncationJSON, type TruncationStrategy } from './truncation.js';
 
 /** The stages of a tokenizer; only `model` is required. */
@@ -120,6 +121,17 @@ export class Tokenizer {
   /** Vocabulary size, with added tokens unless `withAddedTokens` is false. */
   getVocabSize(withAddedTokens = true): number {
     return withAddedTokens ? Math.max(this.model.vocabSize, this.added.maxId() + 1) : this.model.vocabSize;
+  }
+
+  /**
+   * The vocabulary size and special-token ids, in the shape model and objective configs take
+   * (`fromTokenizer(tok.tokenIds())`): BERT gives pad/unk/cls/sep/mask, GPT-2 `<|endoftext|>` as bos
+   * and eos, a char-level tokenizer whatever specials it was trained with. Absent fields: no such token.
+   * @example
+   * bertWordPiece().tokenIds(); // { vocabSize: 5, padTokenId: 0, unkTokenId: 1, clsTokenId: 2, sepTokenId: 3, maskTokenId: 4 }
+   */
+  tokenIds(): TokenizerIds {
+    return deriveTokenIds(this);
   }
 
   /** token → id, added tokens included. */

@@ -117,7 +117,7 @@ describe('BpeTrainer (byte-level)', () => {
 });
 
 describe('WordPieceTrainer and CharTrainer', () => {
-  test('WordPiece: [UNK] and BERT specials first, ## continuation pieces, deterministic', async () => {
+  test('WordPiece: BERT specials first, numbered as the bertWordPiece preset ([PAD] 0), ## continuation pieces, deterministic', async () => {
     const train = async () => {
       const tok = bertWordPiece();
       await tok.train(corpus, new WordPieceTrainer({ vocabSize: 1500 }));
@@ -125,7 +125,7 @@ describe('WordPieceTrainer and CharTrainer', () => {
     };
     const tok = await train();
     expect(tok.getVocabSize()).toBe(1500);
-    expect(tok.idToToken(0)).toBe('[UNK]');
+    expect(['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'].map((t) => tok.tokenToId(t))).toEqual([0, 1, 2, 3, 4]);
     const vocab = [...tok.getVocab().keys()];
     expect(vocab.some((t) => t.startsWith('##'))).toBe(true);
     expect(tok.toString()).toBe((await train()).toString());

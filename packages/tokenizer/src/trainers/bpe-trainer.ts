@@ -38,7 +38,7 @@ interface HeapEntry {
  * Trains a byte-pair encoding.
  * @example
  * const trainer = new BpeTrainer({ vocabSize: 8000, specialTokens: ['<|endoftext|>'], initialAlphabet: byteLevelAlphabet() });
- * await tokenizer.train(readTextFile('corpus.txt'), trainer);
+ * await tokenizer.train(readTextFiles('corpus.txt'), trainer);
  */
 export class BpeTrainer implements Trainer {
   readonly vocabSize: number;

@@ -16,7 +16,7 @@ export interface CharTrainerOptions {
  * Builds a char-level vocabulary.
  * @example
  * const tok = charLevel();
- * await tok.train(readTextFile('input.txt'), new CharTrainer());
+ * await tok.train(readTextFiles('input.txt'), new CharTrainer());
  */
 export class CharTrainer implements Trainer {
   readonly specialTokens: readonly string[];

@@ -11,10 +11,17 @@ export interface WordPieceTrainerOptions extends Omit<BpeTrainerOptions, 'endOfW
 }
 
 /**
- * Trains a WordPiece vocabulary. Default special tokens: [UNK] [CLS] [SEP] [PAD] [MASK].
+ * BERT's special tokens in the order HF's BertWordPieceTokenizer trains them and {@link bertWordPiece}
+ * numbers them: [PAD] 0, [UNK] 1, [CLS] 2, [SEP] 3, [MASK] 4, so that a trained vocabulary keeps the
+ * preset's ids (and BERT's pad id 0 is [PAD]).
+ */
+export const BERT_SPECIAL_TOKENS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'] as const;
+
+/**
+ * Trains a WordPiece vocabulary. Default special tokens: {@link BERT_SPECIAL_TOKENS} ([PAD] = 0).
  * @example
  * const tok = bertWordPiece();
- * await tok.train(readTextFile('corpus.txt'), new WordPieceTrainer({ vocabSize: 8000 }));
+ * await tok.train(readTextFiles('corpus.txt'), new WordPieceTrainer({ vocabSize: 8000 }));
  */
 export class WordPieceTrainer implements Trainer {
   readonly specialTokens: readonly string[];
@@ -23,7 +30,7 @@ export class WordPieceTrainer implements Trainer {
 
   constructor(options: WordPieceTrainerOptions = {}) {
     this.unkToken = options.unkToken ?? '[UNK]';
-    const specials = options.specialTokens ?? ['[UNK]', '[CLS]', '[SEP]', '[PAD]', '[MASK]'];
+    const specials = options.specialTokens ?? BERT_SPECIAL_TOKENS;
     this.specialTokens = specials.includes(this.unkToken) ? specials : [this.unkToken, ...specials];
     this.bpe = new BpeTrainer({
       ...options,
