@@ -3,7 +3,7 @@
 export { tf } from './tf.js';
 export * from './errors.js';
 export type { Backend, BackendDescription, KernelOverride } from './backend/backend.js';
-export { registerBackend, useBackend, currentBackend, listBackends, getBackend } from './backend/registry.js';
+export { registerBackend, useBackend, currentBackend, listBackends, getBackend, ensureBackend, requireBackend } from './backend/registry.js';
 export { compositeDefault, compositeKernelNames } from './ops/composite.js';
 export { logSoftmax } from './ops/log-softmax.js';
 export { softmaxCrossEntropy, type SoftmaxCrossEntropyOptions } from './ops/softmax-cross-entropy.js';

@@ -1,5 +1,6 @@
 // The backend registry: `registerBackend` (called by backend packages on import), `useBackend`
-// (one line in user code to switch), `currentBackend`.
+// (one line in user code to switch), `currentBackend`; `ensureBackend` (a library's first use picks
+// one when the user did not) and `requireBackend` (llmkit's error instead of tfjs's when none is ready).
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendError } from '../errors.js';
 import type { Backend } from './backend.js';
@@ -12,6 +13,9 @@ const KNOWN_PACKAGES: Readonly<Record<string, string>> = {
   webgpu: '@llmkit/backend-webgpu',
   cuda: '@llmkit/backend-cuda',
 };
+
+/** What `useBackend()` imports, in this order, when no backend is registered: the CPU backends that need no device. */
+const DEFAULT_PACKAGES = ['wasm', 'cpu'] as const;
 
 // The registry lives on globalThis so that two copies of @llmkit/core share it, as they share tfjs's engine.
 interface RegistryState {
@@ -69,7 +73,8 @@ function unknownBackendError(name: string): BackendError {
 /**
  * Activates a backend: initialises it once, registers its fused kernels and makes it tfjs's
  * current backend. Accepts a registered name or a `Backend` object (which is registered first).
- * With no argument, picks the registered backend with the highest priority.
+ * With no argument, picks the registered backend with the highest priority (when none is
+ * registered, it imports the first installed of @llmkit/backend-wasm and @llmkit/backend-cpu).
  *
  * ```ts
  * import '@llmkit/backend-wasm';
@@ -81,6 +86,8 @@ export async function useBackend(backendOrName?: Backend | string): Promise<Back
   const s = state();
   let backend: Backend | undefined;
   if (backendOrName === undefined) {
+    // Nothing imported yet: take the first installed default (wasm, a dependency of @llmkit/trainer).
+    for (const name of DEFAULT_PACKAGES) if (listBackends().length === 0) await importBackendPackage(name);
     const best = listBackends()[0];
     if (best === undefined) throw unknownBackendError('wasm');
     backend = s.backends.get(best);
@@ -134,4 +141,36 @@ export function currentBackend(): Backend {
     );
   }
   return s.current;
+}
+
+/**
+ * The active backend, or one activated now when none was chosen with `useBackend` (`chosen: true`,
+ * for the caller to say so): the llmkit backend over the TensorFlow.js backend already running
+ * (tfjs starts a synchronous one, such as cpu, by itself at the first tensor), else what
+ * `useBackend()` picks. For libraries' first use (the trainer's first step).
+ */
+export async function ensureBackend(): Promise<{ backend: Backend; chosen: boolean }> {
+  const s = state();
+  if (s.current) return { backend: s.current, chosen: false };
+  const running = tf.getBackend() as string | null;
+  const over = running ? [...s.backends.values()].filter((b) => b.tfjsBackend === running).sort((a, b) => (b.priority ?? 0) - (a.priority ?? 0))[0] : undefined;
+  return { backend: await useBackend(over?.name), chosen: true };
+}
+
+/**
+ * Throws llmkit's BackendError, naming the fix, where TensorFlow.js would throw "No backend found
+ * in registry" or "backend 'wasm' has not yet been initialized" (an async backend imported but not
+ * awaited). Called before the first tensor of a model (core's initializers).
+ */
+export function requireBackend(where: string): void {
+  try {
+    tf.backend();
+  } catch (cause) {
+    const registered = listBackends();
+    const what = registered.length > 0 ? `${registered.join(', ')} registered but not activated` : `none is installed or imported`;
+    throw new BackendError(
+      `${where}: no backend is active (${what}); call \`await useBackend()\` from '@llmkit/core' first (it picks the best installed; \`npm i @llmkit/backend-wasm\` if none is)`,
+      { cause },
+    );
+  }
 }

@@ -1,6 +1,7 @@
 // Parameter initializers: float32 tensors built from JS-generated Float32Arrays, so one seed
 // gives bit-identical weights on every tfjs backend (no backend RNG is involved).
 import * as tf from '@tensorflow/tfjs-core';
+import { requireBackend } from '../backend/registry.js';
 import { ConfigError, ShapeError } from '../errors.js';
 import type { Rng } from './rng.js';
 
@@ -50,6 +51,8 @@ function checkRng(rng: Rng | undefined, what: string): Rng {
 }
 
 function fromValues(values: Float32Array, shape: number[]): tf.Tensor {
+  // Usually a model's first tensor: without a backend, llmkit's error rather than tfjs's.
+  requireBackend('initializing parameters');
   return tf.tensor(values, shape, 'float32');
 }
 
