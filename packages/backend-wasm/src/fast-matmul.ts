@@ -6,11 +6,22 @@
 // These wrappers hand tfjs-wasm's kernel only fast cases: a transposed operand is materialised with
 // one Transpose (a copy, ~1% of the product's time) and a batch becomes one 2-D product per matrix.
 // Results are bit-identical to tfjs-wasm's own (the same GEMM computes every element).
+// In Node with a BLAS found (blas.ts), the wrappers hand products to blas-matmul.ts first.
 import { tf } from '@llmkit/core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { WasmBackendLike } from './memory.js';
 import { wrapKernel } from './wrap-kernel.js';
+import type { Blas } from './blas.js';
+import { blasMatMul } from './blas-matmul.js';
+import { broadcastBatch, batchIndex } from './batch-broadcast.js';
 
+/** The BLAS that computes products when one was found (blas-matmul.ts); null: XNNPACK. */
+let matMulBlas: Blas | null = null;
+
+/** Routes the wrapped matmul kernels through a BLAS, or back to XNNPACK (null). */
+export function setMatMulGemm(blas: Blas | null): void {
+  matMulBlas = blas;
+}
 
 const size = (shape: readonly number[]) => shape.reduce((a, d) => a * d, 1);
 
@@ -21,30 +32,24 @@ function swapLastTwo(rank: number): number[] {
   return perm;
 }
 
-/** One 2-D product per batch item; `a` [...batch, m, k], `b` [...batch, k, n] (or batch 1). */
-function batchedAs2d(inner: KernelFunc, backend: WasmBackendLike, a: TensorInfo, b: TensorInfo, batch: number, batchShape: number[]): TensorInfo {
+/** One 2-D product per output matrix; `a` [...batchA, m, k], `b` [...batchB, k, n], batches broadcast. */
+function batchedAs2d(inner: KernelFunc, backend: WasmBackendLike, a: TensorInfo, b: TensorInfo, batchShape: number[]): TensorInfo {
   const [m, k] = a.shape.slice(-2) as [number, number];
   const n = b.shape.at(-1) as number;
-  const batchA = size(a.shape.slice(0, -2));
-  const batchB = size(b.shape.slice(0, -2));
+  const ia = batchIndex(a.shape.slice(0, -2), batchShape);
+  const ib = batchIndex(b.shape.slice(0, -2), batchShape);
   const out = backend.makeOutput([...batchShape, m, n], 'float32');
-  for (let i = 0; i < batch; i++) {
+  for (let i = 0; i < ia.length; i++) {
     const ai = backend.makeOutput([m, k], 'float32');
     const bi = backend.makeOutput([k, n], 'float32');
     // Heap views are taken after every allocation: a heap growth detaches older ones.
-    const ia = batchA === 1 ? 0 : i;
-    const ib = batchB === 1 ? 0 : i;
-    backend.typedArrayFromHeap(ai).set(backend.typedArrayFromHeap(a).subarray(ia * m * k, (ia + 1) * m * k));
-    backend.typedArrayFromHeap(bi).set(backend.typedArrayFromHeap(b).subarray(ib * k * n, (ib + 1) * k * n));
+    backend.typedArrayFromHeap(ai).set(backend.typedArrayFromHeap(a).subarray(ia[i]! * m * k, (ia[i]! + 1) * m * k));
+    backend.typedArrayFromHeap(bi).set(backend.typedArrayFromHeap(b).subarray(ib[i]! * k * n, (ib[i]! + 1) * k * n));
     const oi = inner({ inputs: { a: ai, b: bi }, attrs: { transposeA: false, transposeB: false }, backend: backend as never }) as TensorInfo;
     backend.typedArrayFromHeap(out).set(backend.typedArrayFromHeap(oi), i * m * n);
     for (const t of [ai, bi, oi]) backend.disposeData(t.dataId);
   }
   return out;
-}
-
-function sameShape(x: readonly number[], y: readonly number[]): boolean {
-  return x.length === y.length && x.every((d, i) => d === y[i]);
 }
 
 /** Wraps a matmul kernel (inputs `a`, `b`, attrs `transposeA`, `transposeB`). */
@@ -55,22 +60,28 @@ function fastMatMul(original: KernelConfig, backendName: string, splitBatches: b
     const backend = args.backend as unknown as WasmBackendLike;
     let a = args.inputs.a as TensorInfo;
     let b = args.inputs.b as TensorInfo;
+    if (matMulBlas) {
+      const { activation, leakyreluAlpha } = args.attrs as { activation?: string; leakyreluAlpha?: number };
+      const bias = args.inputs.bias as TensorInfo | undefined;
+      const prelu = args.inputs.preluActivationWeights as TensorInfo | undefined;
+      const viaBlas = prelu ? null : blasMatMul(matMulBlas, backend, { a, b, transposeA: !!transposeA, transposeB: !!transposeB, bias, activation, leakyreluAlpha });
+      if (viaBlas) return viaBlas;
+    }
     if (a.dtype !== 'float32' || b.dtype !== 'float32') return inner(args);
-    const batchA = size(a.shape.slice(0, -2));
-    const batchB = size(b.shape.slice(0, -2));
-    const batch = Math.max(batchA, batchB);
+    const batchShape = broadcastBatch(a.shape.slice(0, -2), b.shape.slice(0, -2));
+    if (!batchShape) return inner(args); // tfjs's op has already rejected this; let it say so
+    const batch = size(batchShape);
     const m = transposeA ? a.shape.at(-1)! : a.shape.at(-2)!;
     const n = transposeB ? b.shape.at(-2)! : b.shape.at(-1)!;
     const k = transposeA ? a.shape.at(-2)! : a.shape.at(-1)!;
     if (splitBatches && m * n * k === 0) {
       // XNNPACK rejects empty dimensions; an empty product is zeros (or nothing).
-      const out = backend.makeOutput([...(batchA >= batchB ? a : b).shape.slice(0, -2), m, n], 'float32');
+      const out = backend.makeOutput([...batchShape, m, n], 'float32');
       backend.typedArrayFromHeap(out).fill(0);
       return out;
     }
-    const split =
-      splitBatches && batch > 1 &&
-      (batchA === batchB ? sameShape(a.shape.slice(0, -2), b.shape.slice(0, -2)) : batchA === 1 || batchB === 1);
+    // tfjs-wasm's own batched product is slow, and wrong when both operands broadcast ([2,1,3,4] x [5,4,6]).
+    const split = splitBatches && batch > 1;
     if (!transposeA && !transposeB && !split) return inner(args);
 
     const transpose = tf.getKernel('Transpose', backendName)!.kernelFunc;
@@ -83,10 +94,7 @@ function fastMatMul(original: KernelConfig, backendName: string, splitBatches: b
     try {
       if (transposeA) a = materialise(a);
       if (transposeB) b = materialise(b);
-      if (split) {
-        const batchShape = (batchA >= batchB ? a : b).shape.slice(0, -2);
-        return batchedAs2d(inner, backend, a, b, batch, batchShape);
-      }
+      if (split) return batchedAs2d(inner, backend, a, b, batchShape);
       return inner({ ...args, inputs: { ...args.inputs, a, b }, attrs: { ...args.attrs, transposeA: false, transposeB: false } });
     } finally {
       for (const t of temps) backend.disposeData(t.dataId);

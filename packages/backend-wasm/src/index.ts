@@ -7,7 +7,8 @@ import { hostKernelOverrides, hostKernels } from '@llmkit/core/kernels';
 import { wasmMemory } from './memory.js';
 import { createThreadedBackend, importBuiltin, MAX_WASM_THREADS } from './node-threads.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
-import { installFastMatMul } from './fast-matmul.js';
+import { installFastMatMul, setMatMulGemm } from './fast-matmul.js';
+import { BLAS_ENV, findBlas, parseBlasSetting, type Blas, type BlasSetting } from './blas.js';
 import { installLeadingAxesSum } from './leading-axes-sum.js';
 
 /** Kernels tfjs-wasm lacks that training needs (registered once, for the 'wasm' tfjs backend). */
@@ -26,6 +27,50 @@ let threadsRequested = 1;
 let threadsNote = 'not initialised';
 let threadedBuild = false;
 let initialising: Promise<void> | undefined;
+let blasSetting: BlasSetting | undefined;
+let blas: Blas | null = null;
+let blasNote = 'not initialised';
+/** The "no BLAS found" line is printed once per process. */
+let saidNoBlas = false;
+
+export { BLAS_ENV };
+
+/**
+ * Chooses what computes matrix products in Node (call it before the first `useBackend('wasm')`):
+ * `'auto'` (the default) uses the machine's BLAS (OpenBLAS, MKL, BLIS, Accelerate) when one is
+ * found and XNNPACK otherwise; `'off'` always XNNPACK; a path loads that library (a BackendError
+ * if it cannot). The `LLMKIT_BLAS` environment variable does the same when this is not called.
+ * Browsers always use XNNPACK.
+ */
+export function setMatMulBlas(setting: 'auto' | 'off' | (string & {})): void {
+  if (initialising) {
+    throw new BackendError(`setMatMulBlas(${JSON.stringify(setting)}): the wasm backend is already initialised; call it before the first useBackend('wasm')`);
+  }
+  blasSetting = parseBlasSetting(setting, 'setMatMulBlas');
+}
+
+/** Node: finds the BLAS asked for and routes matmuls through it; says once how to get one if none. */
+async function initBlas(): Promise<void> {
+  if (!isNode()) {
+    blasNote = 'browser: XNNPACK';
+    return;
+  }
+  const raw = process.env?.[BLAS_ENV];
+  const { setting, source } =
+    blasSetting !== undefined
+      ? { setting: blasSetting, source: 'setMatMulBlas' }
+      : raw !== undefined && raw.trim() !== ''
+        ? { setting: parseBlasSetting(raw, BLAS_ENV), source: `${BLAS_ENV}=${raw.trim()}` }
+        : { setting: 'auto' as const, source: 'auto' };
+  const found = await findBlas(setting, source);
+  blas = found.blas;
+  blasNote = found.note;
+  setMatMulGemm(blas);
+  if (!blas && setting === 'auto' && !saidNoBlas) {
+    saidNoBlas = true;
+    console.warn(`@llmkit/backend-wasm: matmuls run on XNNPACK: ${found.note}`);
+  }
+}
 
 /**
  * Sets the number of threads of the wasm backend's XNNPACK pool (Node; call it before the first
@@ -79,6 +124,14 @@ async function initThreads(): Promise<void> {
   threadsRequested = want;
   const capped = typeof setting === 'number' && setting > MAX_WASM_THREADS ? `, capped at tfjs-wasm's ${MAX_WASM_THREADS}` : '';
   tfWasm.setThreadsCount(1);
+  if (blas) {
+    // One pool, not two: the threads go to the BLAS, which does nearly all the arithmetic, and
+    // XNNPACK (elementwise work) runs on the calling thread. Two pools that spin while waiting
+    // for work fought over the cores and made a step several times slower on a busy machine.
+    blas.setThreads(want);
+    threadsNote = `${want} BLAS thread${want === 1 ? '' : 's'}, XNNPACK on the calling thread (${source}${capped})`;
+    return;
+  }
   if (want <= 1) {
     threadsNote = setting === 'auto' ? `1 logical CPU (${source})` : `1 thread requested (${source})`;
     return;
@@ -154,6 +207,7 @@ export const wasmBackend: Backend = {
       installFastMatMul('wasm');
       installLeadingAxesSum('wasm');
       simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) as boolean;
+      await initBlas();
       await initThreads();
     })().catch((e: unknown) => {
       initialising = undefined;
@@ -162,20 +216,24 @@ export const wasmBackend: Backend = {
     return initialising;
   },
   describe(): BackendDescription {
-    const threads = tfWasm.getThreadsCount();
+    const threads = blas?.threads ?? tfWasm.getThreadsCount();
     return {
       name: 'wasm',
       tfjsBackend: 'wasm',
-      device: `CPU (WebAssembly${simd ? ' SIMD' : ''}, ${threads} thread${threads === 1 ? '' : 's'})`,
+      device: `CPU (WebAssembly${simd ? ' SIMD' : ''}${blas ? ` + ${blas.vendor}` : ''}, ${threads} thread${threads === 1 ? '' : 's'})`,
       fusedKernels: kernels.map((k) => k.kernelName),
       details: {
         simd,
         threads,
+        wasmThreads: tfWasm.getThreadsCount(),
         threadsRequested,
         threadedBuild,
         threadsNote,
         addedKernels: missingKernels.map((k) => k.kernelName).join(','),
-        matmul: 'transposed operands materialised, batches split into 2-D products (XNNPACK fast path)',
+        matmul: blas
+          ? `BLAS (${blasNote}; ${blas.threads ?? 'its own'} threads): transposes as GEMM flags, batches as strided GEMMs`
+          : 'XNNPACK: transposed operands materialised, batches split into 2-D products',
+        blas: blasNote,
         sum: 'leading-axes sums in one pass (no transpose)',
       },
     };

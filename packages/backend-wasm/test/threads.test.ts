@@ -1,5 +1,6 @@
-// Threads in Node (node-threads.ts): LLMKIT_WASM_THREADS picks the pool size, a bad value is a
-// BackendError, and the process exits by itself (the pool's workers never keep Node alive).
+// Threads in Node (node-threads.ts): LLMKIT_WASM_THREADS picks XNNPACK's pool size (with the BLAS
+// off: with a BLAS the threads are the BLAS's, blas.test.ts), a bad value is a BackendError, and
+// the process exits by itself (the pool's workers never keep Node alive).
 import { describe, it, expect } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -7,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 const script = fileURLToPath(new URL('./fixtures/threads.cjs', import.meta.url));
 
 function run(threads: string) {
-  const r = spawnSync(process.execPath, [script], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, LLMKIT_WASM_THREADS: threads } });
+  const r = spawnSync(process.execPath, [script], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, LLMKIT_WASM_THREADS: threads, LLMKIT_BLAS: 'off' } });
   expect(r.signal, `the child had to be killed (did a worker keep it alive?)\n${r.stderr}`).toBeNull();
   expect(r.status, r.stderr).toBe(0);
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
