@@ -20,6 +20,34 @@ export const optional =
   (v) =>
     v === undefined || v === null ? undefined : rule(v);
 
+/**
+ * The largest sizes a model config may ask for. Each sits well above every published model, so
+ * none limits a real one, and low enough that a hostile or mistyped config.json fails at once
+ * instead of allocating gigabytes layer by layer.
+ */
+export const LIMITS = {
+  /** Blocks per stack: 8× the deepest published LM (Llama 3.1 405B has 126). */
+  layers: 1024,
+  /** Hidden width and heads: 4× the widest (Llama 3.1 405B, 16384). */
+  width: 65536,
+  /** Feed-forward width: 4 × `width`. */
+  ffn: 262144,
+  /** Vocabulary: 2^24, up to which float32 holds every id exactly (the largest vocabularies are ~256k). */
+  vocab: 2 ** 24,
+  /** Position table: 2^20 positions (the longest learned tables are 2^15–2^17). */
+  positions: 2 ** 20,
+  /** Token types (BERT uses 2). */
+  typeVocab: 1024,
+  /** Elements of one weight tensor: tfjs indexes tensors with int32 sizes and offsets. */
+  tensorElements: 2 ** 31 - 1,
+} as const;
+
+/** An integer in [1, max]. */
+export const sizeAtMost =
+  (max: number): Rule =>
+  (v) =>
+    Number.isSafeInteger(v) && (v as number) >= 1 && (v as number) <= max ? undefined : `an integer in [1, ${max}]`;
+
 /** A schema: one rule per key, and the default (undefined = required; null = optional, absent). */
 export type Schema<T> = { readonly [K in keyof T]-?: readonly [Rule, unknown] };
 
@@ -28,14 +56,14 @@ export type Schema<T> = { readonly [K in keyof T]-?: readonly [Rule, unknown] };
  * such as `nEmbed` would otherwise silently give the default).
  * @throws ConfigError naming the key, the expected and the actual value.
  */
-export function validateConfig<T extends object>(where: string, config: T, schema: Schema<T>): Required<T> {
+export function validateConfig<T extends object>(where: string, config: T, schema: Schema<T>, keyName: (key: string) => string = (k) => k): Required<T> {
   if (typeof config !== 'object' || config === null || Array.isArray(config)) {
     throw new ConfigError(`${where}: the config must be a plain object; got ${config === null ? 'null' : Array.isArray(config) ? 'an array' : typeof config}`);
   }
   const keys = Object.keys(schema);
   for (const key of Object.keys(config)) {
     if (!keys.includes(key)) {
-      throw new ConfigError(`${where}: unknown config key '${key}'; expected one of ${keys.map((k) => `'${k}'`).join(', ')}`);
+      throw new ConfigError(`${where}: unknown config key '${clip(key)}'; expected one of ${keys.map((k) => `'${k}'`).join(', ')}`);
     }
   }
   const out: Record<string, unknown> = {};
@@ -44,10 +72,10 @@ export function validateConfig<T extends object>(where: string, config: T, schem
     const given = (config as Record<string, unknown>)[key];
     const value = given === undefined ? fallback : given;
     if (value === undefined) {
-      throw new ConfigError(`${where}: '${key}' is required: expected ${rule(undefined) ?? 'a value'}`);
+      throw new ConfigError(`${where}: '${keyName(key)}' is required: expected ${rule(undefined) ?? 'a value'}`);
     }
     const expected = rule(value);
-    if (expected !== undefined) throw new ConfigError(`${where}: '${key}' must be ${expected}; got ${show(value)}`);
+    if (expected !== undefined) throw new ConfigError(`${where}: '${keyName(key)}' must be ${expected}; got ${show(value)}`);
     out[key] = value;
   }
   return out as Required<T>;
@@ -58,14 +86,37 @@ export function requireThat(ok: boolean, where: string, key: string, expected: s
   if (!ok) throw new ConfigError(`${where}: '${key}' must be ${expected}; got ${show(actual)}`);
 }
 
-export function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) return String(value);
-  try {
-    return JSON.stringify(value);
-  } catch {
-    return typeof value;
+/** Token ids of a config (`null` = none) must lie in [0, vocabSize). @throws ConfigError naming the key. */
+export function requireTokenIds(where: string, config: Record<string, unknown>, keys: readonly string[], keyName: (key: string) => string = (k) => k): void {
+  const vocabSize = config.vocabSize as number;
+  for (const key of keys) {
+    const id = config[key];
+    if (id === null || id === undefined) continue;
+    requireThat((id as number) < vocabSize, where, keyName(key), `a token id in [0, ${keyName('vocabSize')} = ${vocabSize})`, id);
   }
+}
+
+/** Each weight tensor a config implies must fit in one tfjs tensor ({@link LIMITS}.tensorElements). */
+export function requireTensorSizes(where: string, sizes: readonly (readonly [string, number])[]): void {
+  for (const [what, elements] of sizes) {
+    if (elements > LIMITS.tensorElements) {
+      throw new ConfigError(`${where}: ${what} = ${elements} weights in one tensor; at most ${LIMITS.tensorElements} fit (tfjs indexes with int32)`);
+    }
+  }
+}
+
+/** A value for an error message: short whatever its size (an untrusted config can hold megabytes). */
+export function show(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(clip(value));
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) return String(value);
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  if (typeof value === 'object') return 'an object';
+  return typeof value;
+}
+
+/** At most 60 characters of `text`. */
+export function clip(text: string): string {
+  return text.length <= 60 ? text : `${text.slice(0, 57)}...`;
 }
 
 export const isObject =

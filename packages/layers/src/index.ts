@@ -2,6 +2,7 @@
 // cache, feed-forward, norms, blocks) and the models built from them (GPT, BERT, encoder-decoder,
 // classification heads), with HF-compatible checkpoints.
 export * from './config.js';
+export { readTokenizerIds, type TokenizerIds, type ResolvedTokenizerIds } from './tokenizer-ids.js';
 export { Linear, Conv1D, type LinearOptions } from './linear.js';
 export { Dropout } from './dropout.js';
 export { LayerNorm, RMSNorm, makeNorm, type NormOptions, type NormType } from './layer-norm.js';
@@ -20,6 +21,7 @@ export { FeedForward, activate, type Activation, type FeedForwardLayout, type Fe
 export { TransformerBlock, TransformerStack, type TransformerBlockOptions, type TransformerStackOptions, type BlockInputs } from './transformer-block.js';
 export * from './models/backbone.js';
 export * from './models/checkpoint.js';
+export { savePretrained, loadPretrained, pretrainedFromTensors, type PretrainedFormat, type WeightShapes } from './models/pretrained.js';
 export * from './models/gpt.js';
 export * from './models/bert.js';
 export * from './models/encoder-decoder.js';

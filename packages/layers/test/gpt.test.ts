@@ -193,7 +193,7 @@ describe('GPT config validation', () => {
     throw new Error('expected a ConfigError');
   };
   it('names the key, the expected and the actual value', () => {
-    expect(error({ nLayer: 0 })).toBe("GPTConfig: 'nLayer' must be a positive integer; got 0");
+    expect(error({ nLayer: 0 })).toBe("GPTConfig: 'nLayer' must be an integer in [1, 1024]; got 0");
     expect(error({ ...CONFIG, nEmbd: 25 })).toBe("GPTConfig: 'nEmbd' must be divisible by nHead = 3; got 25");
     expect(error({ residPdrop: 1 })).toBe("GPTConfig: 'residPdrop' must be a number in [0, 1); got 1");
     expect(error({ activationFunction: 'swish' })).toContain("GPTConfig: 'activationFunction' must be one of \"gelu_new\"");

@@ -5,14 +5,16 @@
 // layouts are HF's BertForPreTraining (`bert.encoder.layer.0.attention.self.query.weight`, …).
 import { Module, ModuleList, Rng, tf, zeros } from '@llmkit/core';
 import { MultiHeadAttention } from '../attention.js';
-import { integer, nonNegativeInt, oneOf, positiveInt, positiveNumber, probability, requireThat, validateConfig } from '../config.js';
+import { LIMITS, integer, nonNegativeInt, oneOf, optional, positiveNumber, probability, requireTensorSizes, requireThat, requireTokenIds, sizeAtMost, validateConfig } from '../config.js';
 import { Dropout } from '../dropout.js';
 import { LearnedPositionEmbedding, TokenEmbedding, TokenTypeEmbedding } from '../embeddings.js';
 import { activate } from '../feed-forward.js';
 import { LayerNorm } from '../layer-norm.js';
 import { Linear } from '../linear.js';
 import { checkInputs, weightInit, type Backbone, type BuildOptions, type ModelInputs } from './backbone.js';
-import { CheckpointError, expectModelType, fromSnakeCase, loadInto, readCheckpoint, saveCheckpoint, toSnakeCase, type HFConfig } from './checkpoint.js';
+import { readTokenizerIds, type TokenizerIds } from '../tokenizer-ids.js';
+import { CheckpointError, expectModelType, fromSnakeCase, snakeCase, toSnakeCase, type HFConfig } from './checkpoint.js';
+import { allocationFailed, checkHFTypes, expectWeights, loadPretrained, pretrainedFromTensors, savePretrained, type PretrainedFormat, type WeightShapes } from './pretrained.js';
 
 /** BERT's configuration: HF's BertConfig keys in camelCase, with its defaults (BERT-base). */
 export interface BERTConfig {
@@ -40,8 +42,12 @@ export interface BERTConfig {
   initializerRange?: number;
   /** Default 1e-12. */
   layerNormEps?: number;
-  /** Default 0. */
-  padTokenId?: number;
+  /**
+   * Id of `[PAD]`, or null for none (default null). HF's BertConfig defaults to 0, `[PAD]` in
+   * Google's vocabulary only (a WordPiece trained here may put `[UNK]` there): take it from the
+   * tokenizer (`BERT.fromTokenizer`).
+   */
+  padTokenId?: number | null;
   /** Seed of the initial weights and dropout masks (default 0). */
   seed?: number;
 }
@@ -49,27 +55,44 @@ export interface BERTConfig {
 export type ResolvedBERTConfig = Required<BERTConfig>;
 
 const bertSchema = {
-  vocabSize: [positiveInt, 30522],
-  hiddenSize: [positiveInt, 768],
-  numHiddenLayers: [positiveInt, 12],
-  numAttentionHeads: [positiveInt, 12],
-  intermediateSize: [positiveInt, 3072],
+  vocabSize: [sizeAtMost(LIMITS.vocab), 30522],
+  hiddenSize: [sizeAtMost(LIMITS.width), 768],
+  numHiddenLayers: [sizeAtMost(LIMITS.layers), 12],
+  numAttentionHeads: [sizeAtMost(LIMITS.width), 12],
+  intermediateSize: [sizeAtMost(LIMITS.ffn), 3072],
   hiddenAct: [oneOf('gelu', 'gelu_new', 'gelu_pytorch_tanh', 'relu'), 'gelu'],
   hiddenDropoutProb: [probability, 0.1],
   attentionProbsDropoutProb: [probability, 0.1],
-  maxPositionEmbeddings: [positiveInt, 512],
-  typeVocabSize: [positiveInt, 2],
+  maxPositionEmbeddings: [sizeAtMost(LIMITS.positions), 512],
+  typeVocabSize: [sizeAtMost(LIMITS.typeVocab), 2],
   initializerRange: [positiveNumber, 0.02],
   layerNormEps: [positiveNumber, 1e-12],
-  padTokenId: [nonNegativeInt, 0],
+  padTokenId: [optional(nonNegativeInt), null],
   seed: [integer, 0],
 } as const;
 
-/** Fills in defaults and checks every key. @throws ConfigError naming the key. */
-export function resolveBERTConfig(config: BERTConfig): ResolvedBERTConfig {
-  const c = validateConfig('BERTConfig', config, bertSchema as never) as ResolvedBERTConfig;
-  requireThat(c.hiddenSize % c.numAttentionHeads === 0, 'BERTConfig', 'hiddenSize', `divisible by numAttentionHeads = ${c.numAttentionHeads}`, c.hiddenSize);
+/**
+ * Fills in defaults and checks every key: types, sizes within {@link LIMITS}, `padTokenId` inside
+ * the vocabulary. `keyName` names the keys in messages (config.json's snake_case when loading).
+ * @throws ConfigError naming the key.
+ */
+export function resolveBERTConfig(config: BERTConfig, where = 'BERTConfig', keyName: (key: string) => string = (k) => k): ResolvedBERTConfig {
+  const c = validateConfig(where, config, bertSchema as never, keyName) as ResolvedBERTConfig;
+  requireThat(c.hiddenSize % c.numAttentionHeads === 0, where, keyName('hiddenSize'), `divisible by ${keyName('numAttentionHeads')} = ${c.numAttentionHeads}`, c.hiddenSize);
+  requireTokenIds(where, c, ['padTokenId'], keyName);
+  requireTensorSizes(where, [
+    [`${keyName('vocabSize')} × ${keyName('hiddenSize')}`, c.vocabSize * c.hiddenSize],
+    [`${keyName('maxPositionEmbeddings')} × ${keyName('hiddenSize')}`, c.maxPositionEmbeddings * c.hiddenSize],
+    [`${keyName('hiddenSize')} × ${keyName('intermediateSize')}`, c.hiddenSize * c.intermediateSize],
+    [`${keyName('hiddenSize')} × ${keyName('hiddenSize')}`, c.hiddenSize * c.hiddenSize],
+  ]);
   return c;
+}
+
+/** A BERT config with the tokenizer's vocabulary size and `[PAD]` id (null when it has none). */
+function bertConfigFromTokenizer(ids: TokenizerIds, rest: Omit<BERTConfig, 'vocabSize' | 'padTokenId'>, where: string): BERTConfig {
+  const t = readTokenizerIds(where, ids);
+  return { ...rest, vocabSize: t.vocabSize, padTokenId: t.padTokenId };
 }
 
 const activation = (c: ResolvedBERTConfig) => (c.hiddenAct === 'gelu' ? 'gelu' : c.hiddenAct === 'relu' ? 'relu' : 'gelu_tanh');
@@ -189,10 +212,21 @@ export class BertModel extends Module implements Backbone {
     super();
     const c = (this.config = resolveBERTConfig(config));
     const rng = new Rng(c.seed).fork('bert');
-    this.embeddings = this.registerModule('embeddings', new BertEmbeddings(c, rng.fork('embeddings'), options));
-    const layers = new ModuleList(Array.from({ length: c.numHiddenLayers }, (_, i) => new BertLayer(c, rng.fork('encoder').fork(i), options)));
-    this.encoder = this.registerModule('encoder', new BertEncoder(layers));
-    this.pooler = this.registerModule('pooler', new Dense(c.hiddenSize, c.hiddenSize, weightInit(c.initializerRange, options), rng.fork('pooler')));
+    try {
+      this.embeddings = this.registerModule('embeddings', new BertEmbeddings(c, rng.fork('embeddings'), options));
+      const layers = new ModuleList<BertLayer>([]);
+      this.encoder = this.registerModule('encoder', new BertEncoder(layers));
+      // Registered one by one, so that a failure part-way frees the layers already built.
+      for (let i = 0; i < c.numHiddenLayers; i++) layers.push(new BertLayer(c, rng.fork('encoder').fork(i), options));
+      this.pooler = this.registerModule('pooler', new Dense(c.hiddenSize, c.hiddenSize, weightInit(c.initializerRange, options), rng.fork('pooler')));
+    } catch (error) {
+      allocationFailed('BERTConfig', this, error);
+    }
+  }
+
+  /** The body with the tokenizer's vocabulary size and `[PAD]` id (see {@link BERT.fromTokenizer}). */
+  static fromTokenizer(ids: TokenizerIds, rest: Omit<BERTConfig, 'vocabSize' | 'padTokenId'> = {}, options: BuildOptions = {}): BertModel {
+    return new BertModel(bertConfigFromTokenizer(ids, rest, 'BertModel.fromTokenizer'), options);
   }
 
   get hiddenSize(): number {
@@ -288,30 +322,73 @@ function bertHFConfig(c: ResolvedBERTConfig, architecture: string): HFConfig {
   };
 }
 
-/** Our config from BERT's HF config.json. */
-export function bertConfigFromHF(hf: HFConfig): BERTConfig {
-  expectModelType('BERT.fromPretrained', hf, ['bert']);
+/** config.json fields transformers' BertConfig types strictly that this model does not read. */
+const BERT_HF_TYPES = {
+  is_decoder: 'bool',
+  add_cross_attention: 'bool',
+  tie_word_embeddings: 'bool',
+  use_cache: 'bool',
+  position_embedding_type: 'string',
+  bos_token_id: 'int?',
+  eos_token_id: 'int?',
+} as const;
+
+/**
+ * Our config from BERT's HF config.json, every field checked (types as transformers' strict
+ * BertConfig, sizes within LIMITS, `pad_token_id` inside the vocabulary).
+ * @throws ConfigError / CheckpointError naming the config.json field.
+ */
+export function bertConfigFromHF(hf: HFConfig, where = 'BERT.fromPretrained'): ResolvedBERTConfig {
+  expectModelType(where, hf, ['bert']);
+  checkHFTypes(where, hf, BERT_HF_TYPES);
   if (hf.position_embedding_type !== undefined && hf.position_embedding_type !== 'absolute') {
-    throw new CheckpointError(`BERT.fromPretrained: config.json 'position_embedding_type' must be "absolute" (the only one implemented); got ${JSON.stringify(hf.position_embedding_type)}`);
+    throw new CheckpointError(`${where}: config.json 'position_embedding_type' must be "absolute" (the only one implemented); got ${JSON.stringify(hf.position_embedding_type)}`);
   }
-  if (hf.is_decoder === true) {
-    throw new CheckpointError(`BERT.fromPretrained: config.json 'is_decoder' must be false (BERT here is an encoder); got true`);
+  // transformers makes `is_decoder: true` a causal decoder (BertLMHeadModel); this BERT is an
+  // encoder only, so loading one as an encoder would silently change what it computes.
+  if (hf.is_decoder === true || hf.add_cross_attention === true) {
+    throw new CheckpointError(`${where}: config.json '${hf.is_decoder === true ? 'is_decoder' : 'add_cross_attention'}' must be false (BERT here is an encoder); got true`);
   }
-  return fromSnakeCase<BERTConfig>(hf, Object.keys(bertSchema).filter((k) => k !== 'seed') as (keyof BERTConfig & string)[]);
+  if (hf.tie_word_embeddings === false) {
+    throw new CheckpointError(`${where}: config.json 'tie_word_embeddings' must be true (the MLM decoder here is the word embeddings); got false`);
+  }
+  const picked = fromSnakeCase<BERTConfig>(hf, Object.keys(bertSchema).filter((k) => k !== 'seed') as (keyof BERTConfig & string)[]);
+  return resolveBERTConfig(picked, `${where}: config.json`, snakeCase);
+}
+
+/** BertForPreTraining's weights as config.json sizes them, checked before the model is built. */
+function checkBERTWeights(c: ResolvedBERTConfig, shapes: WeightShapes): void {
+  const h = c.hiddenSize;
+  expectWeights(
+    'BERT.load',
+    shapes,
+    [
+      ['bert.embeddings.word_embeddings.weight', [c.vocabSize, h], `vocab_size ${c.vocabSize}, hidden_size ${h}`],
+      ['bert.embeddings.position_embeddings.weight', [c.maxPositionEmbeddings, h], `max_position_embeddings ${c.maxPositionEmbeddings}, hidden_size ${h}`],
+      ['bert.embeddings.token_type_embeddings.weight', [c.typeVocabSize, h], `type_vocab_size ${c.typeVocabSize}, hidden_size ${h}`],
+      ['bert.encoder.layer.0.intermediate.dense.weight', [c.intermediateSize, h], `intermediate_size ${c.intermediateSize}, hidden_size ${h}`],
+    ],
+    [[/^bert\.encoder\.layer\.(\d+)\./, c.numHiddenLayers, 'num_hidden_layers']],
+  );
 }
 
 /**
  * Old TensorFlow-converted BERT checkpoints call LayerNorm parameters gamma/beta and carry a
  * `position_ids` buffer; transformers renames and drops them on load, and so do we.
  */
-function bertKeys(tensors: Record<string, tf.Tensor>): Record<string, tf.Tensor> {
-  const out: Record<string, tf.Tensor> = {};
-  for (const [key, value] of Object.entries(tensors)) {
-    if (/embeddings\.(position_ids|token_type_ids)$/.test(key)) continue;
-    out[key.replace(/LayerNorm\.gamma$/, 'LayerNorm.weight').replace(/LayerNorm\.beta$/, 'LayerNorm.bias')] = value;
-  }
-  return out;
+function bertKey(key: string): string | null {
+  if (/embeddings\.(position_ids|token_type_ids)$/.test(key)) return null;
+  return key.replace(/LayerNorm\.gamma$/, 'LayerNorm.weight').replace(/LayerNorm\.beta$/, 'LayerNorm.bias');
 }
+
+/** How BERT checkpoints are read (the shared code is in pretrained.ts). */
+const BERT_FORMAT: PretrainedFormat<BERT, ResolvedBERTConfig> = {
+  name: 'BERT',
+  configFromHF: (hf) => bertConfigFromHF(hf),
+  renameKey: bertKey,
+  checkWeights: checkBERTWeights,
+  build: (c) => new BERT(c, { initialize: false }),
+};
 
 /**
  * BERT with its pre-training heads (HF's BertForPreTraining). `forward` returns MLM logits
@@ -331,7 +408,24 @@ export class BERT extends Module {
     super();
     this.bert = this.registerModule('bert', new BertModel(config, options));
     const c = (this.config = this.bert.config);
-    this.cls = this.registerModule('cls', new BertPreTrainingHeads(c, this.bert.embeddings.word_embeddings.weight, new Rng(c.seed).fork('cls'), options));
+    try {
+      this.cls = this.registerModule('cls', new BertPreTrainingHeads(c, this.bert.embeddings.word_embeddings.weight, new Rng(c.seed).fork('cls'), options));
+    } catch (error) {
+      allocationFailed('BERTConfig', this, error);
+    }
+  }
+
+  /**
+   * A BERT sized for a tokenizer: `vocabSize` and `padTokenId` come from `tokenizer.tokenIds()`
+   * (null where it has no `[PAD]`), the rest from `rest`.
+   *
+   * ```ts
+   * const bert = BERT.fromTokenizer(tokenizer.tokenIds(), { hiddenSize: 32, numHiddenLayers: 2, numAttentionHeads: 4, intermediateSize: 64 });
+   * ```
+   * @throws ConfigError naming the field.
+   */
+  static fromTokenizer(ids: TokenizerIds, rest: Omit<BERTConfig, 'vocabSize' | 'padTokenId'> = {}, options: BuildOptions = {}): BERT {
+    return new BERT(bertConfigFromTokenizer(ids, rest, 'BERT.fromTokenizer'), options);
   }
 
   forward(inputs: ModelInputs): { logits: tf.Tensor; seqRelationshipLogits: tf.Tensor; hiddenStates: tf.Tensor; pooledOutput: tf.Tensor } {
@@ -356,20 +450,19 @@ export class BERT extends Module {
 
   /** Writes `dir/config.json` and `dir/model.safetensors` as transformers' save_pretrained does. Node only. */
   async save(dir: string): Promise<void> {
-    await saveCheckpoint(dir, this.hfConfig(), this);
+    await savePretrained(dir, this);
   }
 
-  /** Loads a folder written by `save` or by transformers (BertForPreTraining weights). Node only. */
-  static async load(dir: string): Promise<BERT> {
-    const { config, tensors } = await readCheckpoint(dir);
-    try {
-      return BERT.fromPretrained(config, tensors);
-    } finally {
-      tf.dispose(Object.values(tensors));
-    }
+  /**
+   * Loads a folder written by `save` or by transformers (BertForPreTraining weights), validating
+   * config.json against the weights before allocating. Node only.
+   */
+  static load(dir: string): Promise<BERT> {
+    return loadPretrained(BERT_FORMAT, dir);
   }
 
+  /** Builds a BERT from an HF config object and its weights (e.g. `safetensorsToTensors(bytes)` in a browser). */
   static fromPretrained(config: HFConfig, tensors: Record<string, tf.Tensor>): BERT {
-    return loadInto(new BERT(bertConfigFromHF(config), { initialize: false }), bertKeys(tensors));
+    return pretrainedFromTensors(BERT_FORMAT, config, tensors);
   }
 }

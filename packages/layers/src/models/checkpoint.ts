@@ -3,6 +3,7 @@
 // imported lazily through a variable specifier so a browser bundle of this package never sees it;
 // in a browser use `fromPretrained(config, safetensorsToTensors(bytes))` on each model.
 import { LlmkitError, safetensorsToTensors, tf, writeSafetensorsFile, type Module } from '@llmkit/core';
+import { clip, show } from '../config.js';
 
 /** A checkpoint folder was missing, unreadable, or written for another model. */
 export class CheckpointError extends LlmkitError {}
@@ -47,39 +48,66 @@ export async function saveCheckpoint(dir: string, config: HFConfig, module: Modu
   await fs.writeFile(join(dir, CONFIG_FILE), configJson(config));
 }
 
+/** config.json files above this size are refused unread: a model config is a few kilobytes. */
+export const MAX_CONFIG_BYTES = 16 * 2 ** 20;
+
+/** `dir` as a checkpoint folder path. @throws CheckpointError for anything but a non-empty string. */
+export function checkDir(where: string, dir: unknown): string {
+  if (typeof dir !== 'string' || dir === '') {
+    throw new CheckpointError(`${where}: the checkpoint folder must be a non-empty path string; got ${dir === '' ? 'an empty string' : show(dir)}`);
+  }
+  return dir;
+}
+
+/**
+ * Reads `dir/config.json` (parsed, checked to be a JSON object) and the bytes of
+ * `dir/model.safetensors`, allocating no tensor. Node only.
+ * @throws CheckpointError naming the folder and the file.
+ */
+export async function readCheckpointFiles(dir: string, where = 'checkpoint'): Promise<{ config: HFConfig; weights: Uint8Array }> {
+  checkDir(where, dir);
+  const fs = await importBuiltin<typeof import('node:fs/promises')>('node:fs/promises');
+  const { join } = await importBuiltin<typeof import('node:path')>('node:path');
+  const fail = (message: string, cause?: unknown) => new CheckpointError(`${where}: '${clip(dir)}': ${message}`, cause === undefined ? undefined : { cause });
+  const read = async (name: string, limit = Infinity): Promise<Uint8Array> => {
+    try {
+      if (limit !== Infinity) {
+        const { size } = await fs.stat(join(dir, name));
+        if (size > limit) throw fail(`${name} is ${size} bytes; a config holds at most ${limit}`);
+      }
+      return await fs.readFile(join(dir, name));
+    } catch (cause) {
+      if (CheckpointError.isInstance(cause)) throw cause;
+      throw fail(`cannot read ${name}: ${(cause as Error).message}`, cause);
+    }
+  };
+  let config: unknown;
+  try {
+    config = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(await read(CONFIG_FILE, MAX_CONFIG_BYTES)));
+  } catch (cause) {
+    if (CheckpointError.isInstance(cause)) throw cause;
+    throw fail(`${CONFIG_FILE} is not valid UTF-8 JSON: ${clip((cause as Error).message)}`, cause);
+  }
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) {
+    throw fail(`${CONFIG_FILE} must hold a JSON object; got ${show(config)}`);
+  }
+  return { config: config as HFConfig, weights: await read(WEIGHTS_FILE) };
+}
+
 /**
  * Reads `dir/config.json` and `dir/model.safetensors`. The caller owns the tensors. Node only.
  * @throws CheckpointError naming the file; SafetensorsError for a malformed weights file.
  */
 export async function readCheckpoint(dir: string): Promise<{ config: HFConfig; tensors: Record<string, tf.Tensor> }> {
-  const fs = await importBuiltin<typeof import('node:fs/promises')>('node:fs/promises');
-  const { join } = await importBuiltin<typeof import('node:path')>('node:path');
-  const read = async (name: string): Promise<Uint8Array> => {
-    try {
-      return await fs.readFile(join(dir, name));
-    } catch (cause) {
-      throw new CheckpointError(`checkpoint '${dir}': cannot read ${name}: ${(cause as Error).message}`, { cause });
-    }
-  };
-  let config: unknown;
-  try {
-    config = JSON.parse(new TextDecoder().decode(await read(CONFIG_FILE)));
-  } catch (cause) {
-    if (CheckpointError.isInstance(cause)) throw cause;
-    throw new CheckpointError(`checkpoint '${dir}': ${CONFIG_FILE} is not valid JSON: ${(cause as Error).message}`, { cause });
-  }
-  if (typeof config !== 'object' || config === null || Array.isArray(config)) {
-    throw new CheckpointError(`checkpoint '${dir}': ${CONFIG_FILE} must hold a JSON object`);
-  }
-  const tensors = safetensorsToTensors(await read(WEIGHTS_FILE));
-  return { config: config as HFConfig, tensors };
+  const { config, weights } = await readCheckpointFiles(dir);
+  return { config, tensors: safetensorsToTensors(weights) };
 }
 
 /** Checks `config.model_type` before a model reads the rest. */
 export function expectModelType(where: string, config: HFConfig, expected: readonly string[]): void {
   const type = config.model_type;
   if (!expected.includes(type as string)) {
-    throw new CheckpointError(`${where}: config.json has model_type ${JSON.stringify(type)}; expected ${expected.map((t) => JSON.stringify(t)).join(' or ')}`);
+    throw new CheckpointError(`${where}: config.json has model_type ${show(type)}; expected ${expected.map((t) => JSON.stringify(t)).join(' or ')}`);
   }
 }
 
@@ -90,12 +118,18 @@ export function toSnakeCase(config: object, skip: readonly string[] = []): HFCon
   return Object.fromEntries(Object.entries(config).filter(([k]) => !skip.includes(k)).map(([k, v]) => [snake(k), v]));
 }
 
-/** Picks `keys` (camelCase) out of an HF config by their snake_case names; null values count as absent. */
+/** HF's snake_case name of a camelCase key (`nEmbd` -> `n_embd`). */
+export const snakeCase = snake;
+
+/**
+ * Picks `keys` (camelCase) out of an HF config by their snake_case names. A null stays null: the
+ * config's rules accept it only where HF does (`n_inner`, the token ids), never as "use the default".
+ */
 export function fromSnakeCase<T>(hf: HFConfig, keys: readonly (keyof T & string)[]): Partial<T> {
   const out: Record<string, unknown> = {};
   for (const key of keys) {
     const value = hf[snake(key)];
-    if (value !== undefined && value !== null) out[key] = value;
+    if (value !== undefined) out[key] = value;
   }
   return out as Partial<T>;
 }

@@ -4,12 +4,14 @@
 // projection tied to the embedding. Names follow BART/Marian (`model.encoder.layers.0.self_attn…`).
 import { Module, Rng, tf } from '@llmkit/core';
 import { KVCache } from '../attention.js';
-import { boolean, integer, oneOf, positiveInt, positiveNumber, probability, requireThat, validateConfig } from '../config.js';
+import { LIMITS, boolean, integer, nonNegativeInt, oneOf, optional, positiveNumber, probability, requireTensorSizes, requireThat, requireTokenIds, sizeAtMost, validateConfig } from '../config.js';
 import { Dropout } from '../dropout.js';
 import { SinusoidalPositionEmbedding, TokenEmbedding } from '../embeddings.js';
 import { TransformerStack } from '../transformer-block.js';
 import { checkInputs, weightInit, type Backbone, type BuildOptions, type ModelInputs } from './backbone.js';
-import { expectModelType, fromSnakeCase, loadInto, readCheckpoint, saveCheckpoint, toSnakeCase, type HFConfig } from './checkpoint.js';
+import { readTokenizerIds, type TokenizerIds } from '../tokenizer-ids.js';
+import { expectModelType, fromSnakeCase, snakeCase, toSnakeCase, type HFConfig } from './checkpoint.js';
+import { allocationFailed, checkHFTypes, expectWeights, loadPretrained, pretrainedFromTensors, savePretrained, type PretrainedFormat, type WeightShapes } from './pretrained.js';
 
 /** The encoder-decoder's configuration, with the paper's base model as defaults. */
 export interface EncoderDecoderConfig {
@@ -39,6 +41,12 @@ export interface EncoderDecoderConfig {
   scaleEmbedding?: boolean;
   /** Std of the initial weights (default 0.02). */
   initStd?: number;
+  /** Id of the padding token, or null for none (default null). */
+  padTokenId?: number | null;
+  /** Id of the beginning-of-sequence token (the decoder's first input), or null for none (default null). */
+  bosTokenId?: number | null;
+  /** Id of the end-of-sequence token, or null for none (default null). */
+  eosTokenId?: number | null;
   /** Seed of the initial weights and dropout masks (default 0). */
   seed?: number;
 }
@@ -46,28 +54,76 @@ export interface EncoderDecoderConfig {
 export type ResolvedEncoderDecoderConfig = Required<EncoderDecoderConfig>;
 
 const schema = {
-  vocabSize: [positiveInt, undefined],
-  dModel: [positiveInt, 512],
-  encoderLayers: [positiveInt, 6],
-  decoderLayers: [positiveInt, 6],
-  attentionHeads: [positiveInt, 8],
-  ffnDim: [positiveInt, 2048],
+  vocabSize: [sizeAtMost(LIMITS.vocab), undefined],
+  dModel: [sizeAtMost(LIMITS.width), 512],
+  encoderLayers: [sizeAtMost(LIMITS.layers), 6],
+  decoderLayers: [sizeAtMost(LIMITS.layers), 6],
+  attentionHeads: [sizeAtMost(LIMITS.width), 8],
+  ffnDim: [sizeAtMost(LIMITS.ffn), 2048],
   activationFunction: [oneOf('relu', 'gelu', 'gelu_new'), 'relu'],
-  maxPositionEmbeddings: [positiveInt, 1024],
+  maxPositionEmbeddings: [sizeAtMost(LIMITS.positions), 1024],
   dropout: [probability, 0.1],
   attentionDropout: [probability, 0],
   layerNormEps: [positiveNumber, 1e-5],
   scaleEmbedding: [boolean, true],
   initStd: [positiveNumber, 0.02],
+  padTokenId: [optional(nonNegativeInt), null],
+  bosTokenId: [optional(nonNegativeInt), null],
+  eosTokenId: [optional(nonNegativeInt), null],
   seed: [integer, 0],
 } as const;
 
-export function resolveEncoderDecoderConfig(config: EncoderDecoderConfig): ResolvedEncoderDecoderConfig {
-  const c = validateConfig('EncoderDecoderConfig', config, schema as never) as ResolvedEncoderDecoderConfig;
-  requireThat(c.dModel % c.attentionHeads === 0, 'EncoderDecoderConfig', 'dModel', `divisible by attentionHeads = ${c.attentionHeads}`, c.dModel);
-  requireThat(c.dModel % 2 === 0, 'EncoderDecoderConfig', 'dModel', 'even (sinusoidal positions pair channels)', c.dModel);
+/**
+ * Fills in defaults and checks every key: types, sizes within {@link LIMITS}, token ids inside the
+ * vocabulary. `keyName` names the keys in messages (config.json's snake_case when loading).
+ * @throws ConfigError naming the key.
+ */
+export function resolveEncoderDecoderConfig(config: EncoderDecoderConfig, where = 'EncoderDecoderConfig', keyName: (key: string) => string = (k) => k): ResolvedEncoderDecoderConfig {
+  const c = validateConfig(where, config, schema as never, keyName) as ResolvedEncoderDecoderConfig;
+  requireThat(c.dModel % c.attentionHeads === 0, where, keyName('dModel'), `divisible by ${keyName('attentionHeads')} = ${c.attentionHeads}`, c.dModel);
+  requireThat(c.dModel % 2 === 0, where, keyName('dModel'), 'even (sinusoidal positions pair channels)', c.dModel);
+  requireTokenIds(where, c, ['padTokenId', 'bosTokenId', 'eosTokenId'], keyName);
+  requireTensorSizes(where, [
+    [`${keyName('vocabSize')} × ${keyName('dModel')}`, c.vocabSize * c.dModel],
+    [`${keyName('maxPositionEmbeddings')} × ${keyName('dModel')}`, c.maxPositionEmbeddings * c.dModel],
+    [`${keyName('dModel')} × ${keyName('ffnDim')}`, c.dModel * c.ffnDim],
+  ]);
   return c;
 }
+
+/** config.json fields checked by type although this model does not read them. */
+const ENCODER_DECODER_HF_TYPES = { tie_word_embeddings: 'bool' } as const;
+
+/** Our config from the config.json `save` writes, every field checked. @throws ConfigError / CheckpointError naming the field. */
+export function encoderDecoderConfigFromHF(hf: HFConfig, where = 'EncoderDecoder.fromPretrained'): ResolvedEncoderDecoderConfig {
+  expectModelType(where, hf, ['llmkit-transformer']);
+  checkHFTypes(where, hf, ENCODER_DECODER_HF_TYPES);
+  const picked = fromSnakeCase<EncoderDecoderConfig>(hf, Object.keys(schema).filter((k) => k !== 'seed') as (keyof EncoderDecoderConfig & string)[]);
+  return resolveEncoderDecoderConfig(picked as EncoderDecoderConfig, `${where}: config.json`, snakeCase);
+}
+
+function checkEncoderDecoderWeights(c: ResolvedEncoderDecoderConfig, shapes: WeightShapes): void {
+  expectWeights(
+    'EncoderDecoder.load',
+    shapes,
+    [
+      ['model.shared.weight', [c.vocabSize, c.dModel], `vocab_size ${c.vocabSize}, d_model ${c.dModel}`],
+      ['model.encoder.layers.0.mlp.fc1.weight', [c.ffnDim, c.dModel], `ffn_dim ${c.ffnDim}, d_model ${c.dModel}`],
+    ],
+    [
+      [/^model\.encoder\.layers\.(\d+)\./, c.encoderLayers, 'encoder_layers'],
+      [/^model\.decoder\.layers\.(\d+)\./, c.decoderLayers, 'decoder_layers'],
+    ],
+  );
+}
+
+/** How encoder-decoder checkpoints are read (the shared code is in pretrained.ts). */
+const ENCODER_DECODER_FORMAT: PretrainedFormat<EncoderDecoder, ResolvedEncoderDecoderConfig> = {
+  name: 'EncoderDecoder',
+  configFromHF: (hf) => encoderDecoderConfigFromHF(hf),
+  checkWeights: checkEncoderDecoderWeights,
+  build: (c) => new EncoderDecoder(c, { initialize: false }),
+};
 
 /** One side of the model: embeddings (shared table, scaled, plus sinusoids), dropout, layers. */
 export class TransformerEncoder extends Module implements Backbone {
@@ -176,7 +232,21 @@ export class EncoderDecoder extends Module {
   constructor(config: EncoderDecoderConfig, options: BuildOptions = {}) {
     super();
     const c = (this.config = resolveEncoderDecoderConfig(config));
-    this.model = this.registerModule('model', new Seq2SeqBody(c, new Rng(c.seed).fork('model'), options));
+    try {
+      this.model = this.registerModule('model', new Seq2SeqBody(c, new Rng(c.seed).fork('model'), options));
+    } catch (error) {
+      allocationFailed('EncoderDecoderConfig', this, error);
+    }
+  }
+
+  /**
+   * An encoder-decoder sized for a tokenizer: `vocabSize` and the pad/bos/eos ids come from
+   * `tokenizer.tokenIds()` (null where it has no such token), the rest from `rest`.
+   * @throws ConfigError naming the field.
+   */
+  static fromTokenizer(ids: TokenizerIds, rest: Omit<EncoderDecoderConfig, 'vocabSize' | 'padTokenId' | 'bosTokenId' | 'eosTokenId'> = {}, options: BuildOptions = {}): EncoderDecoder {
+    const t = readTokenizerIds('EncoderDecoder.fromTokenizer', ids);
+    return new EncoderDecoder({ ...rest, vocabSize: t.vocabSize, padTokenId: t.padTokenId, bosTokenId: t.bosTokenId, eosTokenId: t.eosTokenId }, options);
   }
 
   /** The encoder, usable alone as a Backbone (e.g. under a TokenClassifier). */
@@ -220,22 +290,18 @@ export class EncoderDecoder extends Module {
     return encoderDecoderHFConfig(this.config);
   }
 
+  /** Writes `dir/config.json` and `dir/model.safetensors`. Node only. */
   async save(dir: string): Promise<void> {
-    await saveCheckpoint(dir, this.hfConfig(), this);
+    await savePretrained(dir, this);
   }
 
-  static async load(dir: string): Promise<EncoderDecoder> {
-    const { config, tensors } = await readCheckpoint(dir);
-    try {
-      return EncoderDecoder.fromPretrained(config, tensors);
-    } finally {
-      tf.dispose(Object.values(tensors));
-    }
+  /** Loads a folder written by `save`, validating config.json against the weights before allocating. Node only. */
+  static load(dir: string): Promise<EncoderDecoder> {
+    return loadPretrained(ENCODER_DECODER_FORMAT, dir);
   }
 
+  /** Builds the model from a config object (config.json's) and its weights. */
   static fromPretrained(config: HFConfig, tensors: Record<string, tf.Tensor>): EncoderDecoder {
-    expectModelType('EncoderDecoder.fromPretrained', config, ['llmkit-transformer']);
-    const c = fromSnakeCase<EncoderDecoderConfig>(config, Object.keys(schema).filter((k) => k !== 'seed') as (keyof EncoderDecoderConfig & string)[]);
-    return loadInto(new EncoderDecoder(c as EncoderDecoderConfig, { initialize: false }), tensors);
+    return pretrainedFromTensors(ENCODER_DECODER_FORMAT, config, tensors);
   }
 }

@@ -2,15 +2,17 @@
 // of causal self attention and a GELU (tanh) MLP, a final LayerNorm, and an LM head tied to the
 // token embedding. Parameter names and layouts are HF's GPT2LMHeadModel, so HF checkpoints load
 // as they are and ours load in transformers.
-import { ConfigError, Module, ModuleList, Rng, tf } from '@llmkit/core';
+import { Module, ModuleList, Rng, tf } from '@llmkit/core';
 import { KVCache, MultiHeadAttention } from '../attention.js';
-import { boolean, integer, nonNegativeInt, oneOf, optional, positiveInt, positiveNumber, probability, requireThat, validateConfig } from '../config.js';
+import { LIMITS, boolean, integer, nonNegativeInt, oneOf, optional, positiveNumber, probability, requireTensorSizes, requireThat, requireTokenIds, sizeAtMost, validateConfig } from '../config.js';
 import { Dropout } from '../dropout.js';
 import { LearnedPositionEmbedding, TokenEmbedding } from '../embeddings.js';
 import { FeedForward } from '../feed-forward.js';
 import { LayerNorm } from '../layer-norm.js';
 import { checkInputs, weightInit, type Backbone, type BuildOptions, type ModelInputs } from './backbone.js';
-import { expectModelType, fromSnakeCase, loadInto, readCheckpoint, saveCheckpoint, toSnakeCase, type HFConfig } from './checkpoint.js';
+import { readTokenizerIds, type TokenizerIds } from '../tokenizer-ids.js';
+import { CheckpointError, expectModelType, fromSnakeCase, snakeCase, toSnakeCase, type HFConfig } from './checkpoint.js';
+import { allocationFailed, checkHFTypes, expectWeights, loadPretrained, pretrainedFromTensors, savePretrained, type PretrainedFormat, type WeightShapes } from './pretrained.js';
 
 /** GPT's configuration: HF's GPT2Config keys in camelCase, with its defaults (GPT-2 small). */
 export interface GPTConfig {
@@ -40,23 +42,29 @@ export interface GPTConfig {
   initializerRange?: number;
   /** LM head shares the token embedding (default true). */
   tieWordEmbeddings?: boolean;
-  /** Default 50256. */
-  bosTokenId?: number;
-  /** Default 50256. */
-  eosTokenId?: number;
+  /**
+   * Id of the beginning-of-text token, or null for none (default null). HF's GPT2Config defaults to
+   * 50256, GPT-2's `<|endoftext|>`, which lies outside any other vocabulary: take it from the
+   * tokenizer (`GPT.fromTokenizer`).
+   */
+  bosTokenId?: number | null;
+  /** Id of the end-of-text token, or null for none (default null; see `bosTokenId`). */
+  eosTokenId?: number | null;
+  /** Id of the padding token, or null for none (default null, as HF's GPT2Config). */
+  padTokenId?: number | null;
   /** Seed of the initial weights and dropout masks (default 0). */
   seed?: number;
 }
 
-export type ResolvedGPTConfig = Required<GPTConfig> & { nInner: number | null };
+export type ResolvedGPTConfig = Required<GPTConfig>;
 
 const gptSchema = {
-  vocabSize: [positiveInt, 50257],
-  nPositions: [positiveInt, 1024],
-  nEmbd: [positiveInt, 768],
-  nLayer: [positiveInt, 12],
-  nHead: [positiveInt, 12],
-  nInner: [optional(positiveInt), null],
+  vocabSize: [sizeAtMost(LIMITS.vocab), 50257],
+  nPositions: [sizeAtMost(LIMITS.positions), 1024],
+  nEmbd: [sizeAtMost(LIMITS.width), 768],
+  nLayer: [sizeAtMost(LIMITS.layers), 12],
+  nHead: [sizeAtMost(LIMITS.width), 12],
+  nInner: [optional(sizeAtMost(LIMITS.ffn)), null],
   activationFunction: [oneOf('gelu_new', 'gelu_pytorch_tanh', 'gelu', 'relu'), 'gelu_new'],
   residPdrop: [probability, 0.1],
   embdPdrop: [probability, 0.1],
@@ -64,16 +72,38 @@ const gptSchema = {
   layerNormEpsilon: [positiveNumber, 1e-5],
   initializerRange: [positiveNumber, 0.02],
   tieWordEmbeddings: [boolean, true],
-  bosTokenId: [nonNegativeInt, 50256],
-  eosTokenId: [nonNegativeInt, 50256],
+  bosTokenId: [optional(nonNegativeInt), null],
+  eosTokenId: [optional(nonNegativeInt), null],
+  padTokenId: [optional(nonNegativeInt), null],
   seed: [integer, 0],
 } as const;
 
-/** Fills in defaults and checks every key. @throws ConfigError naming the key. */
-export function resolveGPTConfig(config: GPTConfig): ResolvedGPTConfig {
-  const c = validateConfig('GPTConfig', config, gptSchema as never) as ResolvedGPTConfig;
-  requireThat(c.nEmbd % c.nHead === 0, 'GPTConfig', 'nEmbd', `divisible by nHead = ${c.nHead}`, c.nEmbd);
+/**
+ * Fills in defaults and checks every key: types, sizes within {@link LIMITS}, token ids inside the
+ * vocabulary. `keyName` names the keys in messages (config.json's snake_case when loading).
+ * @throws ConfigError naming the key.
+ */
+export function resolveGPTConfig(config: GPTConfig, where = 'GPTConfig', keyName: (key: string) => string = (k) => k): ResolvedGPTConfig {
+  const c = validateConfig(where, config, gptSchema as never, keyName) as ResolvedGPTConfig;
+  requireThat(c.nEmbd % c.nHead === 0, where, keyName('nEmbd'), `divisible by ${keyName('nHead')} = ${c.nHead}`, c.nEmbd);
+  requireTokenIds(where, c, ['bosTokenId', 'eosTokenId', 'padTokenId'], keyName);
+  const inner = c.nInner ?? 4 * c.nEmbd;
+  requireTensorSizes(where, [
+    [`${keyName('vocabSize')} × ${keyName('nEmbd')}`, c.vocabSize * c.nEmbd],
+    [`${keyName('nPositions')} × ${keyName('nEmbd')}`, c.nPositions * c.nEmbd],
+    [`${keyName('nEmbd')} × ${keyName('nInner')}`, c.nEmbd * inner],
+    [`${keyName('nEmbd')} × 3 ${keyName('nEmbd')}`, 3 * c.nEmbd * c.nEmbd],
+  ]);
   return c;
+}
+
+/**
+ * A GPT config whose vocabulary size and bos/eos/pad ids are the tokenizer's (`tokenizer.tokenIds()`);
+ * ids the tokenizer lacks are null. `rest` holds the other keys.
+ */
+function gptConfigFromTokenizer(ids: TokenizerIds, rest: Omit<GPTConfig, 'vocabSize' | 'bosTokenId' | 'eosTokenId' | 'padTokenId'>, where: string): GPTConfig {
+  const t = readTokenizerIds(where, ids);
+  return { ...rest, vocabSize: t.vocabSize, bosTokenId: t.bosTokenId, eosTokenId: t.eosTokenId, padTokenId: t.padTokenId };
 }
 
 /** One pre-LN block: x + attn(ln_1(x)), then + mlp(ln_2(x)). */
@@ -89,6 +119,7 @@ export class GPTBlock extends Module {
     const init = weightInit(c.initializerRange, options);
     // GPT-2 scales the residual projections' init by 1/sqrt(2 nLayer): each block adds two.
     const outputInit = weightInit(c.initializerRange / Math.sqrt(2 * c.nLayer), options);
+    try {
     this.ln_1 = this.registerModule('ln_1', new LayerNorm(c.nEmbd, { epsilon: c.layerNormEpsilon }));
     this.attn = this.registerModule(
       'attn',
@@ -101,6 +132,9 @@ export class GPTBlock extends Module {
       new FeedForward({ dModel: c.nEmbd, dFF: c.nInner ?? 4 * c.nEmbd, activation, layout: 'gpt2', dropout: c.residPdrop, rng: rng.fork('mlp'), init, outputInit }),
     );
     this.residDrop = this.registerModule('resid_dropout', new Dropout(c.residPdrop, rng.fork('resid_dropout')));
+    } catch (error) {
+      allocationFailed('GPTConfig', this, error);
+    }
   }
 
   forward(x: tf.Tensor, mask: tf.Tensor | undefined, cache: KVCache | undefined): tf.Tensor {
@@ -127,11 +161,23 @@ export class GPTModel extends Module implements Backbone {
     const c = (this.config = resolveGPTConfig(config));
     const rng = new Rng(c.seed).fork('transformer');
     const init = weightInit(c.initializerRange, options);
-    this.wte = this.registerModule('wte', new TokenEmbedding(c.vocabSize, c.nEmbd, { init, rng: rng.fork('wte') }));
-    this.wpe = this.registerModule('wpe', new LearnedPositionEmbedding(c.nPositions, c.nEmbd, { init, rng: rng.fork('wpe') }));
-    this.drop = this.registerModule('drop', new Dropout(c.embdPdrop, rng.fork('drop')));
-    this.h = this.registerModule('h', new ModuleList(Array.from({ length: c.nLayer }, (_, i) => new GPTBlock(c, rng.fork('h').fork(i), options))));
-    this.ln_f = this.registerModule('ln_f', new LayerNorm(c.nEmbd, { epsilon: c.layerNormEpsilon }));
+    try {
+      this.wte = this.registerModule('wte', new TokenEmbedding(c.vocabSize, c.nEmbd, { init, rng: rng.fork('wte') }));
+      this.wpe = this.registerModule('wpe', new LearnedPositionEmbedding(c.nPositions, c.nEmbd, { init, rng: rng.fork('wpe') }));
+      this.drop = this.registerModule('drop', new Dropout(c.embdPdrop, rng.fork('drop')));
+      const blocks = new ModuleList<GPTBlock>([]);
+      this.h = this.registerModule('h', blocks);
+      // Registered one by one, so that a failure part-way frees the blocks already built.
+      for (let i = 0; i < c.nLayer; i++) blocks.push(new GPTBlock(c, rng.fork('h').fork(i), options));
+      this.ln_f = this.registerModule('ln_f', new LayerNorm(c.nEmbd, { epsilon: c.layerNormEpsilon }));
+    } catch (error) {
+      allocationFailed('GPTConfig', this, error);
+    }
+  }
+
+  /** The body with the tokenizer's vocabulary size and ids (see {@link GPT.fromTokenizer}). */
+  static fromTokenizer(ids: TokenizerIds, rest: Omit<GPTConfig, 'vocabSize' | 'bosTokenId' | 'eosTokenId' | 'padTokenId'> = {}, options: BuildOptions = {}): GPTModel {
+    return new GPTModel(gptConfigFromTokenizer(ids, rest, 'GPTModel.fromTokenizer'), options);
   }
 
   get hiddenSize(): number {
@@ -174,9 +220,24 @@ function gptHFConfig(c: ResolvedGPTConfig): HFConfig {
   };
 }
 
-/** Our config from GPT-2's HF config.json. @throws ConfigError for a GPT-2 variant this model does not implement. */
-export function gptConfigFromHF(hf: HFConfig): GPTConfig {
-  expectModelType('GPT.fromPretrained', hf, ['gpt2']);
+/** config.json fields transformers' GPT2Config types strictly that this model does not read. */
+const GPT_HF_TYPES = {
+  n_ctx: 'int',
+  add_cross_attention: 'bool',
+  scale_attn_by_inverse_layer_idx: 'bool',
+  scale_attn_weights: 'bool',
+  reorder_and_upcast_attn: 'bool',
+  use_cache: 'bool',
+} as const;
+
+/**
+ * Our config from GPT-2's HF config.json, every field checked (types as transformers' strict
+ * GPT2Config, sizes within LIMITS, ids inside the vocabulary), errors naming the config.json field.
+ * @throws ConfigError / CheckpointError, also for a GPT-2 variant this model does not implement.
+ */
+export function gptConfigFromHF(hf: HFConfig, where = 'GPT.fromPretrained'): ResolvedGPTConfig {
+  expectModelType(where, hf, ['gpt2']);
+  checkHFTypes(where, hf, GPT_HF_TYPES);
   const unsupported: [string, unknown][] = [
     ['add_cross_attention', false],
     ['scale_attn_by_inverse_layer_idx', false],
@@ -184,24 +245,47 @@ export function gptConfigFromHF(hf: HFConfig): GPTConfig {
   ];
   for (const [key, supported] of unsupported) {
     if (hf[key] !== undefined && hf[key] !== supported) {
-      throw new ConfigError(`GPT.fromPretrained: config.json '${key}' must be ${String(supported)} (the only setting implemented); got ${JSON.stringify(hf[key])}`);
+      throw new CheckpointError(`${where}: config.json '${key}' must be ${String(supported)} (the only setting implemented); got ${String(hf[key])}`);
     }
   }
-  return fromSnakeCase<GPTConfig>(hf, Object.keys(gptSchema).filter((k) => k !== 'seed') as (keyof GPTConfig & string)[]);
+  const picked = fromSnakeCase<GPTConfig>(hf, Object.keys(gptSchema).filter((k) => k !== 'seed') as (keyof GPTConfig & string)[]);
+  return resolveGPTConfig(picked, `${where}: config.json`, snakeCase);
+}
+
+/** GPT-2's weights as config.json sizes them, checked before the model is built. */
+function checkGPTWeights(c: ResolvedGPTConfig, shapes: WeightShapes): void {
+  const inner = c.nInner ?? 4 * c.nEmbd;
+  expectWeights(
+    'GPT.load',
+    shapes,
+    [
+      ['transformer.wte.weight', [c.vocabSize, c.nEmbd], `vocab_size ${c.vocabSize}, n_embd ${c.nEmbd}`],
+      ['transformer.wpe.weight', [c.nPositions, c.nEmbd], `n_positions ${c.nPositions}, n_embd ${c.nEmbd}`],
+      ['transformer.h.0.attn.c_attn.weight', [c.nEmbd, 3 * c.nEmbd], `n_embd ${c.nEmbd}`],
+      ['transformer.h.0.mlp.c_fc.weight', [c.nEmbd, inner], `n_embd ${c.nEmbd}, n_inner ${c.nInner}`],
+      ...(c.tieWordEmbeddings ? [] : [['lm_head.weight', [c.vocabSize, c.nEmbd], `vocab_size ${c.vocabSize}, tie_word_embeddings false`] as const]),
+    ],
+    [[/^transformer\.h\.(\d+)\./, c.nLayer, 'n_layer']],
+  );
 }
 
 /**
  * Original OpenAI GPT-2 checkpoints name parameters without the `transformer.` prefix and carry
  * causal-mask buffers (`attn.bias`, `attn.masked_bias`); transformers maps both, and so do we.
  */
-function gptKeys(tensors: Record<string, tf.Tensor>): Record<string, tf.Tensor> {
-  const out: Record<string, tf.Tensor> = {};
-  for (const [key, value] of Object.entries(tensors)) {
-    if (/\.attn\.(bias|masked_bias)$/.test(key)) continue;
-    out[key.startsWith('transformer.') || key.startsWith('lm_head.') ? key : `transformer.${key}`] = value;
-  }
-  return out;
+function gptKey(key: string): string | null {
+  if (/\.attn\.(bias|masked_bias)$/.test(key)) return null;
+  return key.startsWith('transformer.') || key.startsWith('lm_head.') ? key : `transformer.${key}`;
 }
+
+/** How GPT checkpoints are read (the shared code is in pretrained.ts). */
+const GPT_FORMAT: PretrainedFormat<GPT, ResolvedGPTConfig> = {
+  name: 'GPT',
+  configFromHF: (hf) => gptConfigFromHF(hf),
+  renameKey: gptKey,
+  checkWeights: checkGPTWeights,
+  build: (c) => new GPT(c, { initialize: false }),
+};
 
 /** The weights of the LM head: tied to the token embedding, or its own [V, C]. */
 class LMHead extends Module {
@@ -232,10 +316,27 @@ export class GPT extends Module {
     super();
     this.transformer = this.registerModule('transformer', new GPTModel(config, options));
     const c = (this.config = this.transformer.config);
-    const head = c.tieWordEmbeddings
-      ? this.transformer.wte.weight
-      : weightInit(c.initializerRange, options)([c.vocabSize, c.nEmbd], new Rng(c.seed).fork('lm_head'));
-    this.lm_head = this.registerModule('lm_head', new LMHead(head));
+    try {
+      const head = c.tieWordEmbeddings
+        ? this.transformer.wte.weight
+        : weightInit(c.initializerRange, options)([c.vocabSize, c.nEmbd], new Rng(c.seed).fork('lm_head'));
+      this.lm_head = this.registerModule('lm_head', new LMHead(head));
+    } catch (error) {
+      allocationFailed('GPTConfig', this, error);
+    }
+  }
+
+  /**
+   * A GPT sized for a tokenizer: `vocabSize` and the bos/eos/pad ids come from
+   * `tokenizer.tokenIds()` (null where the tokenizer has no such token), the rest from `rest`.
+   *
+   * ```ts
+   * const gpt = GPT.fromTokenizer(tokenizer.tokenIds(), { nPositions: 64, nEmbd: 48, nLayer: 2, nHead: 3 });
+   * ```
+   * @throws ConfigError naming the field (`ids.eosTokenId` outside the vocabulary, …).
+   */
+  static fromTokenizer(ids: TokenizerIds, rest: Omit<GPTConfig, 'vocabSize' | 'bosTokenId' | 'eosTokenId' | 'padTokenId'> = {}, options: BuildOptions = {}): GPT {
+    return new GPT(gptConfigFromTokenizer(ids, rest, 'GPT.fromTokenizer'), options);
   }
 
   /**
@@ -269,21 +370,19 @@ export class GPT extends Module {
 
   /** Writes `dir/config.json` and `dir/model.safetensors` as transformers' save_pretrained does. Node only. */
   async save(dir: string): Promise<void> {
-    await saveCheckpoint(dir, this.hfConfig(), this);
+    await savePretrained(dir, this);
   }
 
-  /** Loads a folder written by `save` or by transformers (GPT2LMHeadModel or GPT2Model weights). Node only. */
-  static async load(dir: string): Promise<GPT> {
-    const { config, tensors } = await readCheckpoint(dir);
-    try {
-      return GPT.fromPretrained(config, tensors);
-    } finally {
-      tf.dispose(Object.values(tensors));
-    }
+  /**
+   * Loads a folder written by `save` or by transformers (GPT2LMHeadModel or GPT2Model weights),
+   * validating config.json against the weights before allocating. Node only.
+   */
+  static load(dir: string): Promise<GPT> {
+    return loadPretrained(GPT_FORMAT, dir);
   }
 
   /** Builds a GPT from an HF config object and its weights (e.g. `safetensorsToTensors(bytes)` in a browser). */
   static fromPretrained(config: HFConfig, tensors: Record<string, tf.Tensor>): GPT {
-    return loadInto(new GPT(gptConfigFromHF(config), { initialize: false }), gptKeys(tensors));
+    return pretrainedFromTensors(GPT_FORMAT, config, tensors);
   }
 }

@@ -7,7 +7,8 @@ import { integer, oneOf, optional, positiveInt, positiveNumber, probability, val
 import { Dropout } from '../dropout.js';
 import { Linear } from '../linear.js';
 import { weightInit, type Backbone, type ModelInputs, type Pooling } from './backbone.js';
-import { saveCheckpoint, type HFConfig } from './checkpoint.js';
+import type { HFConfig } from './checkpoint.js';
+import { savePretrained } from './pretrained.js';
 
 export interface ClassifierOptions {
   numLabels: number;
@@ -100,7 +101,7 @@ abstract class ClassifierBase extends Module {
 
   /** Writes config.json and model.safetensors under HF's names. Node only. */
   async save(dir: string): Promise<void> {
-    await saveCheckpoint(dir, this.hfConfig(), this);
+    await savePretrained(dir, this);
   }
 }
 
