@@ -1,5 +1,5 @@
 // In-page batches: random windows of block + 1 characters (nanoGPT's get_batch) from one part of the
-// text, as an async iterable with reset(), the interface the demo's train loop reads. Each batch
+// text, as TokenBatches in an async iterable with reset() (evaluation rewinds it: the same windows each time). Each batch
 // waits for a macrotask so the page can repaint between steps.
 import { Rng } from '@llmkit/core';
 
@@ -17,7 +17,7 @@ export function randomWindows(ids, { blockSize, batchSize, seed }) {
           const start = rng.nextInt(ids.length - blockSize);
           inputIds.set(ids.subarray(start, start + blockSize), b * blockSize);
         }
-        yield { batchSize, length: blockSize, shape: [batchSize, blockSize], inputIds };
+        yield { batchSize, length: blockSize, inputIds };
       }
     },
   };

@@ -70,7 +70,7 @@ async function recordKernels<T>(names: Set<string>, f: () => T | Promise<T>): Pr
 
 const ids = (rows: number[][]) => tf.tensor2d(rows, [rows.length, rows[0]!.length], 'int32');
 
-/** A batch of rows as the trainer's data pipeline yields them; right-padded (id 0) when `padded`. */
+/** A TokenBatch of rows, as the trainer's data pipeline yields them; right-padded (id 0) when `padded`. */
 function rowBatch(rng: Rng, batchSize: number, length: number, vocab: number, padded: boolean) {
   const inputIds = new Int32Array(batchSize * length);
   const attentionMask = new Int32Array(batchSize * length);
@@ -81,7 +81,7 @@ function rowBatch(rng: Rng, batchSize: number, length: number, vocab: number, pa
       attentionMask[r * length + t] = 1;
     }
   }
-  return { inputIds, attentionMask, shape: [batchSize, length] as const };
+  return { batchSize, length, inputIds, attentionMask };
 }
 
 /** What each workload ran, by workload, and all of it together. */

@@ -55,8 +55,13 @@ export interface LossResult {
 export interface Objective<Batch = unknown> {
   /** Short name, used as the key of this objective's part in {@link combine} (`'mlm'`, `'sop'`). */
   readonly name: string;
-  /** Model inputs and targets for one batch; must not modify `batch`. */
-  prepare(batch: Batch, rng: Rng): Prepared;
+  /**
+   * Model inputs and targets for one batch; must not modify `batch`. Declared as a function-typed
+   * property, not a method, so that `Batch` is checked contravariantly: an `Objective<TokenBatch>`
+   * (CausalLM) is not an `Objective<SentencePairBatch>`, and a trainer given segment pairs for
+   * CausalLM fails to compile (method parameters would be compared bivariantly).
+   */
+  readonly prepare: (batch: Batch, rng: Rng) => Prepared;
   /**
    * The loss from the model's outputs (an object of named tensors, e.g. `{ logits }`) and what
    * `prepare` returned. Must leave no tensors behind other than those it returns.

@@ -1,5 +1,6 @@
 // The padded batch of token rows that the token-level objectives take: the shape of the tokenizer's
-// `encodeBatch(texts, { padding: true, returnSpecialTokensMask: true })`, without depending on it.
+// `encodeBatch(texts, { padding: true, returnSpecialTokensMask: true })`, without depending on it,
+// and the one shape the trainer's data pipelines (packedBlocks) yield: no other token-row type exists.
 import { ConfigError, ShapeError } from '@llmkit/core';
 import { checkInteger, describe } from './checks.js';
 import type { HostTensor, Prepared } from './objective.js';
@@ -49,6 +50,13 @@ function checkArray(where: string, field: string, value: unknown, size: number, 
 export function readTokenBatch(where: string, batch: TokenBatch): TokenRows {
   if (typeof batch !== 'object' || batch === null || Array.isArray(batch)) {
     throw new ConfigError(`${where}: 'batch' must be a TokenBatch { batchSize, length, inputIds, … }, got ${describe(batch)}`);
+  }
+  if ('pairs' in batch && !('inputIds' in batch)) {
+    // The common mix-up: segment pairs (for SentenceOrder/NextSentence) given to a token objective.
+    throw new ConfigError(
+      `${where}: 'batch' is segment pairs { pairs }, but this objective takes token rows { batchSize, length, inputIds }: ` +
+        `build them with packedBlocks(...) (@llmkit/trainer) or tokenizer.encodeBatch(texts, { padding: true })`,
+    );
   }
   if (batch.length === null) {
     throw new ConfigError(`${where}: 'batch.length' must be the padded row length, got null (a ragged batch: encode with padding: true)`);

@@ -97,7 +97,7 @@ function* randomBlocks(ids, rng, { block, batch }) {
       const i = rng.below(ids.length - block);
       inputIds.set(ids.subarray(i, i + row), b * row);
     }
-    yield { inputIds, shape: [batch, row] };
+    yield { batchSize: batch, length: row, inputIds };
   }
 }
 

@@ -16,7 +16,7 @@ const resumeFrom = process.argv[3];
 if (resumeFrom) await trainer.load(resumeFrom);
 const inputIds = Int32Array.from({ length: 16 }, (_, i) => (i * 37) % 4096);
 for (;;) {
-  await trainer.step({ inputIds, shape: [2, 8] });
+  await trainer.step({ batchSize: 2, length: 8, inputIds });
   process.stdout.write(`saving ${trainer.stepCount}\n`);
   await trainer.save();
   process.stdout.write(`saved ${trainer.stepCount}\n`);

@@ -1,10 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Rng } from '@llmkit/core';
-import { NextSentence, SentenceOrder } from '@llmkit/objectives';
+import { NextSentence, SentenceOrder, type SentencePairBatch } from '@llmkit/objectives';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { segmentPairs, textFiles, type PairBatch, type SegmentPairsOptions } from '../src/index.js';
+import { segmentPairs, textFiles, type SegmentPairsOptions } from '../src/index.js';
 import { codePoints, decodeCodePoints, makeText, withTempDir, take } from './data-helpers.js';
 
 async function paragraphs(dir: string): Promise<string[]> {
@@ -27,7 +27,7 @@ describe('segmentPairs', () => {
         expect(a.length).toBeLessThanOrEqual(maxLength - 3);
         expect(b.length).toBeLessThanOrEqual(maxLength - 3);
         // Lines are joined without their newline in the ids, so compare with the document's lines joined.
-        expect(docs[document]!.replace(/\n/g, '')).toContain(decodeCodePoints(a) + decodeCodePoints(b));
+        expect(docs[document!]!.replace(/\n/g, '')).toContain(decodeCodePoints(a) + decodeCodePoints(b));
       }
       expect(new Set(pairs.map((p) => p.document)).size).toBe(docs.length);
     });
@@ -63,7 +63,7 @@ describe('segmentPairs', () => {
           const before = await take(first, stop);
           const resumed = segmentPairs(options);
           resumed.setState(JSON.parse(JSON.stringify(first.getState())));
-          const after: PairBatch[] = await take(resumed, 10);
+          const after: SentencePairBatch[] = await take(resumed, 10);
           expect([...before, ...after]).toEqual(straight);
         }),
         { numRuns: 15 },

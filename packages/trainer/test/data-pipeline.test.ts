@@ -1,15 +1,15 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError } from '@llmkit/core';
-import { CausalLM } from '@llmkit/objectives';
+import { CausalLM, type TokenBatch } from '@llmkit/objectives';
 import { CharTrainer, charLevel } from '@llmkit/tokenizer';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { jsonlFiles, packedBlocks, textFiles, trainValidation, type BlockBatch, type PackedBlocksOptions } from '../src/index.js';
+import { jsonlFiles, packedBlocks, textFiles, trainValidation, type PackedBlocksOptions } from '../src/index.js';
 import { codePoints, makeText, withTempDir, take } from './data-helpers.js';
 
-const rows = (batches: BlockBatch[]): number[][] =>
-  batches.flatMap((b) => Array.from({ length: b.batchSize }, (_, i) => Array.from(b.inputIds.subarray(i * b.length, (i + 1) * b.length))));
+const rows = (batches: TokenBatch[]): number[][] =>
+  batches.flatMap((b) => Array.from({ length: b.batchSize }, (_, i) => Array.from(b.inputIds).slice(i * b.length!, (i + 1) * b.length!)));
 
 const EOS = 0;
 
@@ -36,7 +36,8 @@ describe('packedBlocks', () => {
       for (const [blockSize, stride] of [[64, 64], [33, 32], [7, 3]] as const) {
         const data = packedBlocks({ source: jsonlFiles(`${dir}/*.jsonl`), tokenizer: codePoints, blockSize, stride, batchSize: 4, eosTokenId: EOS, dropLast: false });
         const batches = await take(data);
-        expect(batches[0]!.shape).toEqual([4, blockSize]);
+        expect([batches[0]!.batchSize, batches[0]!.length]).toEqual([4, blockSize]);
+        expect(batches[0]!.inputIds).toBeInstanceOf(Int32Array);
         expect(rows(batches)).toEqual(groupTexts(docs, blockSize, stride));
       }
     });
@@ -157,7 +158,7 @@ describe('packedBlocks', () => {
       expect(tokenizer.decode(batch!.inputIds)).toBe([...text].slice(0, 36).join(''));
       const prepared = new CausalLM().prepare(batch!);
       expect(prepared.inputs.inputIds!.shape).toEqual([4, 9]);
-      expect(Array.from(prepared.targets.labels!.values.subarray(0, 8))).toEqual(Array.from(batch!.inputIds.subarray(1, 9)));
+      expect(Array.from(prepared.targets.labels!.values.subarray(0, 8))).toEqual(Array.from(batch!.inputIds).slice(1, 9));
     });
   });
 

@@ -4,17 +4,17 @@
 import '@llmkit/backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf, useBackend } from '@llmkit/core';
-import { CausalLM } from '@llmkit/objectives';
-import { DynamicLossScaler, SGD, Trainer, clipByGlobalNorm, clipByGlobalNormTensor, globalNorm, type RowBatch, type TrainerOptions } from '../src/index.js';
+import { CausalLM, type TokenBatch } from '@llmkit/objectives';
+import { DynamicLossScaler, SGD, Trainer, clipByGlobalNorm, clipByGlobalNormTensor, globalNorm, type TrainerOptions } from '../src/index.js';
 import { SeededRows, tinyGPT } from './trainer-helpers.js';
 
 beforeAll(async () => {
   await useBackend('cpu');
 });
 
-function concat(batches: RowBatch[]): RowBatch {
-  const length = batches[0]!.shape[1];
-  const rows = batches.reduce((n, b) => n + b.shape[0], 0);
+function concat(batches: TokenBatch[]): TokenBatch {
+  const length = batches[0]!.length!;
+  const rows = batches.reduce((n, b) => n + b.batchSize, 0);
   const join = (key: 'inputIds' | 'attentionMask') => {
     const out = new Int32Array(rows * length);
     let offset = 0;
@@ -24,11 +24,11 @@ function concat(batches: RowBatch[]): RowBatch {
     }
     return out;
   };
-  return { inputIds: join('inputIds'), attentionMask: join('attentionMask'), shape: [rows, length] };
+  return { batchSize: rows, length, inputIds: join('inputIds'), attentionMask: join('attentionMask') };
 }
 
 /** Parameters after one SGD step of lr 1 (p - g) on `batch`. */
-async function update(batch: RowBatch | RowBatch[], extra: Partial<TrainerOptions> = {}) {
+async function update(batch: TokenBatch | TokenBatch[], extra: Partial<TrainerOptions> = {}) {
   const model = tinyGPT();
   const optimizer = new SGD(model, { lr: 1 });
   const trainer = new Trainer({ model, objective: new CausalLM(), optimizer, log: false, ...extra });

@@ -11,8 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '@llmkit/core';
 import { BERT, GPT } from '@llmkit/layers';
-import { CausalLM, MaskedLM, SentenceOrder, combine, type Objective, type Prepared } from '@llmkit/objectives';
-import { AdamW, CosineSchedule, Trainer, type RowBatch, type StepMetrics } from '../src/index.js';
+import { CausalLM, MaskedLM, SentenceOrder, combine, type Objective, type Prepared, type TokenBatch } from '@llmkit/objectives';
+import { AdamW, CosineSchedule, Trainer, type StepMetrics } from '../src/index.js';
 
 const FIXTURES = fileURLToPath(new URL('../../testkit/fixtures/training/', import.meta.url));
 const MODELS = fileURLToPath(new URL('../../testkit/fixtures/models/', import.meta.url));
@@ -46,7 +46,7 @@ class FixedMaskedBatches implements Objective<Prepared> {
   }
 }
 
-async function train(ref: Reference, model: GPT | BERT, objective: Objective<never>, data: unknown[]) {
+async function train<B>(ref: Reference, model: GPT | BERT, objective: Objective<B>, data: B[]) {
   const h = ref.hyper;
   const optimizer = new AdamW(model, { lr: h.maxLr, betas: h.betas, eps: h.eps, weightDecay: h.weightDecay });
   expect(optimizer.parameters.filter((_, i) => optimizer.decays[i] === 0).map(([n]) => n)).toEqual(ref.noDecay);
@@ -91,7 +91,7 @@ for (const backend of ['cpu', 'wasm'] as const) {
     it('gpt2-tiny, causal LM: 50 steps of AdamW + warmup/cosine + clipping', async () => {
       const ref = load('gpt2-tiny');
       const { batchSize: b, length: t } = ref.data;
-      const data: RowBatch[] = ref.data.inputIds.map((ids) => ({ inputIds: Int32Array.from(ids), shape: [b, t] }));
+      const data: TokenBatch[] = ref.data.inputIds.map((ids) => ({ batchSize: b, length: t, inputIds: Int32Array.from(ids) }));
       const steps = await train(ref, await GPT.load(`${MODELS}gpt2-tiny`), new CausalLM(), data);
       compare(backend, 'gpt2-tiny', ref, steps);
     });
@@ -111,7 +111,7 @@ for (const backend of ['cpu', 'wasm'] as const) {
           sopLabels: { shape: [b], values: Int32Array.from(d.sopLabels![i]!) },
         },
       }));
-      const steps = await train(ref, await BERT.load(`${MODELS}bert-tiny`), new FixedMaskedBatches() as Objective<never>, data);
+      const steps = await train(ref, await BERT.load(`${MODELS}bert-tiny`), new FixedMaskedBatches(), data);
       compare(backend, 'bert-tiny', ref, steps);
     });
   });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Rng } from '@llmkit/core';
 import { GPT, type GPTConfig } from '@llmkit/layers';
-import type { RowBatch } from '../src/index.js';
+import type { TokenBatch } from '@llmkit/objectives';
 
 export const VOCAB = 32;
 
@@ -18,7 +18,7 @@ export function tinyGPT(config: GPTConfig = {}): GPT {
  * Batch i is drawn from `Rng(seed).fork(i)` (a noisy "next = prev + 1" stream, so the loss can fall),
  * so any position is reproducible; `getState()` is the index of the next batch. Finite with `count`.
  */
-export class SeededRows implements AsyncIterable<RowBatch> {
+export class SeededRows implements AsyncIterable<TokenBatch> {
   position = 0;
   constructor(
     readonly seed: number,
@@ -28,7 +28,7 @@ export class SeededRows implements AsyncIterable<RowBatch> {
     readonly padded = false,
   ) {}
 
-  batch(i: number): RowBatch {
+  batch(i: number): TokenBatch {
     const rng = new Rng(this.seed).fork(i);
     const n = this.batchSize * this.length;
     const inputIds = new Int32Array(n);
@@ -47,7 +47,7 @@ export class SeededRows implements AsyncIterable<RowBatch> {
         tok = rng.nextFloat() < 0.8 ? (tok + 1) % VOCAB : rng.nextInt(VOCAB);
       }
     }
-    return { inputIds, shape: [this.batchSize, this.length], ...(this.padded ? { attentionMask } : {}) };
+    return { batchSize: this.batchSize, length: this.length, inputIds, ...(this.padded ? { attentionMask } : {}) };
   }
 
   getState(): unknown {
@@ -58,7 +58,7 @@ export class SeededRows implements AsyncIterable<RowBatch> {
     this.position = (state as { position: number }).position;
   }
 
-  async *[Symbol.asyncIterator](): AsyncGenerator<RowBatch> {
+  async *[Symbol.asyncIterator](): AsyncGenerator<TokenBatch> {
     while (this.position < this.count) {
       const b = this.batch(this.position);
       this.position += 1;

@@ -1,19 +1,10 @@
 // HF's group_texts, streaming: documents' ids joined with a separator and cut into rows of
 // `blockSize` tokens; the tail that does not fill a row is carried into the next piece.
 import { ConfigError } from '@llmkit/core';
+import type { TokenBatch } from '@llmkit/objectives';
 import { packArrays, unpackArrays } from './codec.js';
 import type { Packed, Packer } from './packer.js';
 import type { TextPiece } from './source.js';
-
-/** Rows of token ids: the `TokenBatch` that `CausalLM.prepare` and `MaskedLM.prepare` take. */
-export interface BlockBatch {
-  readonly batchSize: number;
-  /** Tokens per row (`blockSize`). */
-  readonly length: number;
-  readonly shape: [number, number];
-  /** Row-major `[batchSize, length]`; every token real (packed rows have no padding). */
-  readonly inputIds: Int32Array;
-}
 
 /** Options of the block packer (see {@link packedBlocks}). */
 export interface BlockPackOptions {
@@ -41,7 +32,7 @@ function positiveInt(where: string, key: string, v: unknown): number {
   return v as number;
 }
 
-export class BlockPacker implements Packer<Int32Array, BlockCarry, BlockBatch> {
+export class BlockPacker implements Packer<Int32Array, BlockCarry, TokenBatch> {
   readonly blockSize: number;
   readonly stride: number;
   readonly eosTokenId: number | undefined;
@@ -84,10 +75,11 @@ export class BlockPacker implements Packer<Int32Array, BlockCarry, BlockBatch> {
     return item.slice();
   }
 
-  collate(items: Int32Array[]): BlockBatch {
+  /** Rows as the objectives' `TokenBatch`: every token real (packed rows have no padding), so no attention mask. */
+  collate(items: Int32Array[]): TokenBatch {
     const inputIds = new Int32Array(items.length * this.blockSize);
     items.forEach((row, i) => inputIds.set(row, i * this.blockSize));
-    return { batchSize: items.length, length: this.blockSize, shape: [items.length, this.blockSize], inputIds };
+    return { batchSize: items.length, length: this.blockSize, inputIds };
   }
 
   saveCarry(carry: BlockCarry): unknown {

@@ -1,8 +1,9 @@
 // The pipelines a trainer uses, by objective: packed token rows for causal and masked LM, segment
 // pairs for sentence order and next sentence prediction; and both parts of a train/validation split.
-import type { BlockBatch, BlockPackOptions } from './block-packer.js';
+import type { SentencePairBatch, TokenBatch } from '@llmkit/objectives';
+import type { BlockPackOptions } from './block-packer.js';
 import { BlockPacker } from './block-packer.js';
-import type { PairBatch, PairPackOptions } from './pair-packer.js';
+import type { PairPackOptions } from './pair-packer.js';
 import { PairPacker } from './pair-packer.js';
 import { DataPipeline, type PipelineOptions } from './pipeline.js';
 import type { SplitOptions } from './split.js';
@@ -19,18 +20,18 @@ export interface SegmentPairsOptions extends PipelineOptions, PairPackOptions {
 }
 
 /**
- * Token rows of `blockSize` packed from a corpus (HF's group_texts), in batches `[batchSize, blockSize]`
- * for `CausalLM` or `MaskedLM`.
+ * Token rows of `blockSize` packed from a corpus (HF's group_texts), in `TokenBatch`es of
+ * `batchSize` rows for `CausalLM` or `MaskedLM`.
  *
  * ```ts
  * const data = packedBlocks({
  *   source: textFiles('input.txt'), tokenizer, blockSize: 65, batchSize: 16,
  *   shuffleBuffer: 1000, seed: 1, epochs: Infinity, split: { part: 'train', fraction: 0.1, by: 'block' },
  * });
- * for await (const batch of data) clm.prepare(batch);       // batch.inputIds: Int32Array, batch.shape [16, 65]
+ * for await (const batch of data) clm.prepare(batch);       // { batchSize: 16, length: 65, inputIds: Int32Array }
  * ```
  */
-export function packedBlocks(options: PackedBlocksOptions): DataPipeline<BlockBatch> {
+export function packedBlocks(options: PackedBlocksOptions): DataPipeline<TokenBatch> {
   const packer = new BlockPacker(options, idsFunction('packedBlocks', options.tokenizer));
   return new DataPipeline('packedBlocks', options, packer);
 }
@@ -44,7 +45,7 @@ export function packedBlocks(options: PackedBlocksOptions): DataPipeline<BlockBa
  * for await (const batch of data) sop.prepare(batch, rng);
  * ```
  */
-export function segmentPairs(options: SegmentPairsOptions): DataPipeline<PairBatch> {
+export function segmentPairs(options: SegmentPairsOptions): DataPipeline<SentencePairBatch> {
   const packer = new PairPacker(options, idsFunction('segmentPairs', options.tokenizer));
   return new DataPipeline('segmentPairs', options, packer);
 }

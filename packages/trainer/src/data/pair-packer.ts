@@ -1,17 +1,11 @@
 // Segment pairs for sentence order (ALBERT) and next sentence (BERT) prediction, after BERT's
 // create_instances_from_document: a document's sentences (its lines) are gathered until they reach
 // a target length, then cut at a random sentence boundary into segments A and B.
-import type { SegmentPair, SentencePairBatch } from '@llmkit/objectives';
+import type { SentencePairBatch } from '@llmkit/objectives';
 import { ConfigError, Rng } from '@llmkit/core';
 import { packArrays, unpackArrays } from './codec.js';
 import type { Packed, Packer } from './packer.js';
 import type { TextPiece } from './source.js';
-
-/** Consecutive segment pairs, the `{ pairs }` that `SentenceOrder.prepare` and `NextSentence.prepare` take. */
-export interface PairBatch extends SentencePairBatch {
-  readonly batchSize: number;
-  readonly pairs: readonly (SegmentPair & { readonly a: Int32Array; readonly b: Int32Array; readonly document: number })[];
-}
 
 /** Options of the pair packer (see {@link segmentPairs}). */
 export interface PairPackOptions {
@@ -23,6 +17,7 @@ export interface PairPackOptions {
   seed?: number;
 }
 
+/** One pair of the batch: two segments of one document, as the objectives' `SegmentPair`. */
 export interface PairItem {
   readonly a: Int32Array;
   readonly b: Int32Array;
@@ -40,7 +35,7 @@ interface PairCarry {
   count: number;
 }
 
-export class PairPacker implements Packer<PairItem, PairCarry, PairBatch> {
+export class PairPacker implements Packer<PairItem, PairCarry, SentencePairBatch> {
   readonly maxLength: number;
   readonly shortSeqProbability: number;
   readonly seed: number;
@@ -137,8 +132,9 @@ export class PairPacker implements Packer<PairItem, PairCarry, PairBatch> {
     return item;
   }
 
-  collate(items: PairItem[]): PairBatch {
-    return { batchSize: items.length, pairs: items };
+  /** The `{ pairs }` that SentenceOrder and NextSentence take (the objectives' `SentencePairBatch`). */
+  collate(items: PairItem[]): SentencePairBatch {
+    return { pairs: items };
   }
 
   saveCarry(carry: PairCarry): unknown {

@@ -98,7 +98,12 @@ export class DataPipeline<Batch> implements AsyncIterable<Batch> {
     return this.batches;
   }
 
-  /** Back to the first batch of the first epoch. */
+  /** What the pipeline reads, for messages: `packedBlocks (validation): text (document): "input.txt"`. */
+  describe(): string {
+    return `${this.where}${this.split ? ` (${this.split.part})` : ''}: ${this.source.describe()}`;
+  }
+
+  /** Back to the first batch of the first epoch (evaluation rewinds a validation pipeline with it). */
   reset(): void {
     this.generation++;
     this.epoch = 0;

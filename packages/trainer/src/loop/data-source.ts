@@ -1,16 +1,7 @@
-// What the loop reads: an (async) iterable of batches, optionally resumable, and the conversion of
-// the data pipeline's row batches ({ inputIds, shape: [B, T], ... }) into objectives' TokenBatch.
+// What the loop reads: an (async) iterable of the batches its objective takes (`TokenBatch` rows
+// for CausalLM/MaskedLM, `{ pairs }` for SentenceOrder/NextSentence, both @llmkit/objectives'
+// types), optionally resumable; and evaluation batches, rewound before every pass.
 import { ConfigError } from '@llmkit/core';
-
-/** A batch of token rows as the data pipeline yields it: row-major arrays of `shape` [B, T]. */
-export interface RowBatch {
-  inputIds: ArrayLike<number>;
-  shape: readonly [number, number];
-  attentionMask?: ArrayLike<number>;
-  tokenTypeIds?: ArrayLike<number>;
-  specialTokensMask?: ArrayLike<number>;
-  wordIds?: ArrayLike<number>;
-}
 
 /** A data source whose position a checkpoint saves: `getState()` after the last batch yielded. */
 export interface Resumable {
@@ -22,7 +13,12 @@ export interface Resumable {
 /** Batches for training: any (async) iterable; when it is also {@link Resumable}, resume continues it exactly. */
 export type DataSource<B = unknown> = (AsyncIterable<B> | Iterable<B>) & Partial<Resumable>;
 
-/** Batches for evaluation, iterated afresh at every evaluation (or a function returning them). */
+/**
+ * Batches for evaluation. Every evaluation must see the same batches, so each pass starts from the
+ * beginning: a function is called for a fresh iterable, a source with `reset()` (a `DataPipeline`)
+ * is rewound, any other iterable (an array) is iterated afresh. A one-shot iterator (a generator
+ * object) cannot be rewound and is rejected.
+ */
 export type EvalSource<B = unknown> = AsyncIterable<B> | Iterable<B> | (() => AsyncIterable<B> | Iterable<B>);
 
 export function isResumable(value: unknown): value is Resumable {
@@ -38,18 +34,43 @@ export function iteratorOf<B>(where: string, source: AsyncIterable<B> | Iterable
   throw new ConfigError(`${where}: expected an iterable or async iterable of batches, got ${s === null ? 'null' : typeof s}`);
 }
 
-function isRowBatch(batch: unknown): batch is RowBatch {
-  const b = batch as Partial<RowBatch> | null;
-  return typeof b === 'object' && b !== null && Array.isArray(b.shape) && b.inputIds !== undefined;
+/** True for an iterator that is its own iterable (a generator object): it can be read once only. */
+function isOneShot(source: object): boolean {
+  const s = source as { next?: unknown; [Symbol.asyncIterator]?: () => unknown; [Symbol.iterator]?: () => unknown };
+  if (typeof s.next !== 'function') return false;
+  const own = typeof s[Symbol.asyncIterator] === 'function' ? s[Symbol.asyncIterator]!() : typeof s[Symbol.iterator] === 'function' ? s[Symbol.iterator]!() : undefined;
+  return own === source;
+}
+
+/** @throws ConfigError when `source` cannot give the same batches at every evaluation (a generator object). */
+export function checkEvalSource(where: string, source: unknown): void {
+  if (typeof source === 'function') return;
+  if (typeof source !== 'object' || source === null) {
+    throw new ConfigError(`${where}: expected an iterable of batches, a DataPipeline or a function returning batches, got ${source === null ? 'null' : typeof source}`);
+  }
+  if (isOneShot(source)) {
+    throw new ConfigError(`${where}: a generator can be read once, but every evaluation reads the batches again; pass an array, a DataPipeline or () => batches`);
+  }
+}
+
+/** A description of an evaluation source for error messages (`validation: text (document): "a.txt"`). */
+export function describeEvalSource(source: unknown): string {
+  if (typeof source === 'function') return `the batches of ${source.name ? `${source.name}()` : 'a function'}`;
+  const described = (source as { describe?: () => string } | null)?.describe;
+  if (typeof described === 'function') return described.call(source);
+  if (Array.isArray(source)) return `an array of ${source.length} batches`;
+  return (source as object | null)?.constructor?.name ?? typeof source;
 }
 
 /**
- * The batch an objective's `prepare` takes: a {@link RowBatch} becomes a `TokenBatch`
- * (`{ batchSize, length, inputIds, ... }`); anything else (a TokenBatch, `{ pairs }`) passes as is.
+ * The batches of one evaluation pass, from the beginning: the function's result, or `source`
+ * rewound with its `reset()` (a DataPipeline continues where it stopped otherwise). A generator
+ * passes (one `evaluate` call may read it); the Trainer, which reads its evalData again and again,
+ * rejects one with {@link checkEvalSource}.
  */
-export function toObjectiveBatch(batch: unknown): unknown {
-  if (!isRowBatch(batch)) return batch;
-  const [batchSize, length] = batch.shape;
-  const { shape: _shape, ...rest } = batch;
-  return { ...rest, batchSize, length };
+export function evalPass<B>(where: string, data: EvalSource<B>): { source: AsyncIterable<B> | Iterable<B>; iterator: AsyncIterator<B> | Iterator<B> } {
+  const source = typeof data === 'function' ? data() : data;
+  const rewind = (source as { reset?: unknown } | null)?.reset;
+  if (typeof rewind === 'function') rewind.call(source);
+  return { source, iterator: iteratorOf(where, source) };
 }

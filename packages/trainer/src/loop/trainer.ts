@@ -21,7 +21,8 @@ import type { Optimizer } from '../optim/optimizer.js';
 import { MetricsLog } from '../progress/metrics-log.js';
 import { ProgressBar, stdoutIsTTY } from '../progress/progress-bar.js';
 import { toSchedule, type Schedule, type ScheduleLike } from '../schedule/schedule.js';
-import { isResumable, iteratorOf, toObjectiveBatch, type DataSource, type EvalSource } from './data-source.js';
+import { firstUseBackend } from './backend.js';
+import { checkEvalSource, isResumable, iteratorOf, type DataSource, type EvalSource } from './data-source.js';
 import { evaluate } from './evaluate.js';
 
 /** A model the trainer drives: a Module whose `forward` maps input tensors to named outputs (GPT, BERT). */
@@ -37,11 +38,16 @@ export interface LogOptions {
   progress?: boolean | 'auto';
 }
 
-/** Options of {@link Trainer}. */
-export interface TrainerOptions<B = unknown> {
+/**
+ * Options of {@link Trainer}. `B` is the batch the objective takes, and the data must yield it:
+ * `TokenBatch` (packedBlocks) for CausalLM/MaskedLM, `SentencePairBatch` (segmentPairs) for
+ * SentenceOrder/NextSentence and their combinations; a mismatch does not compile.
+ */
+// `any` only as the default of an unannotated `TrainerOptions`; `new Trainer(...)` infers B.
+export interface TrainerOptions<B = any> {
   model: TrainableModel;
   /** What the model is trained to do; its `prepare` draws from the trainer's seeded `Rng`. */
-  objective: Objective<never>;
+  objective: Objective<B>;
   /** Training batches (needed by `fit`, not by `step`). Resumable sources continue exactly on resume. */
   data?: DataSource<B>;
   /** Default `new AdamW(model)` (torch's defaults; no decay for biases, norms and embeddings). */
@@ -62,7 +68,8 @@ export interface TrainerOptions<B = unknown> {
   clipNorm?: number;
   /** Evaluate on `evalData` every N steps. */
   evalEvery?: number;
-  evalData?: EvalSource;
+  /** Evaluation batches, read from the first one at every evaluation (see {@link EvalSource}). */
+  evalData?: EvalSource<B>;
   /** At most this many evaluation batches (default all). */
   evalBatches?: number;
   /** Root folder of checkpoints (`step-NNNNNN/` folders and a `latest` file). */
@@ -76,7 +83,7 @@ export interface TrainerOptions<B = unknown> {
   /** Seeds the objective's masks and swaps (default 0). Dropout is seeded by the model's own config. */
   seed?: number;
   callbacks?: Callback[];
-  /** Progress bar and metrics file; `false` for neither. */
+  /** Progress bar, metrics file and the line naming the backend the trainer chose; `false` for none. */
   log?: LogOptions | false;
   /** Loss scaling for half-precision backends (see DynamicLossScaler). */
   lossScaler?: LossScaler;
@@ -127,9 +134,9 @@ function countTokens(prepared: Prepared): number {
  * await trainer.fit();                                // or: await trainer.fit({ resumeFrom: 'out/run' })
  * ```
  */
-export class Trainer<B = unknown> implements TrainerControl {
+export class Trainer<B = any> implements TrainerControl {
   readonly model: TrainableModel;
-  readonly objective: Objective<never>;
+  readonly objective: Objective<B>;
   readonly optimizer: Optimizer;
   readonly schedule: Schedule;
   readonly options: Readonly<TrainerOptions<B>>;
@@ -141,6 +148,8 @@ export class Trainer<B = unknown> implements TrainerControl {
   private tokens = 0;
   private stopMessage: string | undefined;
   private stopRequested = false;
+  /** Settles once a backend is active (chosen on first use when the user chose none). */
+  private backendReady: Promise<void> | undefined;
 
   constructor(options: TrainerOptions<B>) {
     if (typeof options !== 'object' || options === null) throw new ConfigError(`Trainer: expected an options object, got ${String(options)}`);
@@ -164,6 +173,12 @@ export class Trainer<B = unknown> implements TrainerControl {
     }
     if (options.evalEvery !== undefined && options.evalData === undefined) {
       throw new ConfigError(`Trainer: 'evalEvery' is set but 'evalData' is not`);
+    }
+    if (options.evalData !== undefined) {
+      checkEvalSource(`Trainer: 'evalData'`, options.evalData);
+      if (options.data !== undefined && (options.evalData as unknown) === options.data) {
+        throw new ConfigError(`Trainer: 'evalData' is the training 'data' itself; every evaluation rewinds it, so pass a separate validation source (trainValidation)`);
+      }
     }
     this.options = options;
     this.model = model;
@@ -197,6 +212,18 @@ export class Trainer<B = unknown> implements TrainerControl {
     return this.tokens;
   }
 
+  /**
+   * Makes sure a backend is active before the first tensor of a step: the one chosen with
+   * `useBackend`, or else the best available one, named once on the console (see `firstUseBackend`).
+   */
+  private ready(): Promise<void> {
+    this.backendReady ??= firstUseBackend(this.options.log !== false).catch((error: unknown) => {
+      this.backendReady = undefined;
+      throw error;
+    });
+    return this.backendReady;
+  }
+
   /** Asks `fit` to stop after the current step. */
   stop(reason = 'stopped by a callback'): void {
     this.stopRequested = true;
@@ -214,6 +241,7 @@ export class Trainer<B = unknown> implements TrainerControl {
   async step(batch: B | readonly B[]): Promise<StepMetrics> {
     const micro = Array.isArray(batch) ? (batch as readonly B[]) : [batch as B];
     if (micro.length === 0) throw new ConfigError('Trainer.step: expected a batch or a non-empty list of micro-batches, got []');
+    await this.ready();
     const start = performance.now();
     const stepNumber = this.steps + 1;
     const lr = this.schedule.lr(this.steps);
@@ -228,13 +256,13 @@ export class Trainer<B = unknown> implements TrainerControl {
     const toFree: tf.Tensor[] = [];
     try {
       for (const b of micro) {
-        const prepared = this.objective.prepare(toObjectiveBatch(b) as never, this.rng);
+        const prepared = this.objective.prepare(b, this.rng);
         tokens += countTokens(prepared);
         let kept: tf.Scalar | null = null;
         let parts: Record<string, tf.Scalar> = {};
         let count: number | undefined;
         const { value, grads } = tf.variableGrads(() => {
-          const result = computeLoss((x) => this.model.forward(x as never), this.objective, prepared);
+          const result = computeLoss((x) => this.model.forward(x as never), this.objective as Objective<never>, prepared);
           // The forward pass is tidied by variableGrads: keep what is read afterwards.
           parts = Object.fromEntries(Object.entries(result.parts ?? {}).map(([k, t]) => [k, tf.keep(t)]));
           count = result.metrics?.tokens;
@@ -311,9 +339,15 @@ export class Trainer<B = unknown> implements TrainerControl {
     }
   }
 
-  /** Loss and perplexity on `evalData` (or `data`), the model in eval mode; training state untouched. */
-  async evaluate(data: EvalSource | undefined = this.options.evalData): Promise<EvalMetrics> {
+  /**
+   * Loss and perplexity on `evalData` (or the batches given), the model in eval mode; training state
+   * untouched. Every call reads the data from its first batch, so calls between which the model did
+   * not change give the same numbers.
+   * @throws DataError when the data gives no batch; TrainingDivergedError (`'eval loss'`) on a NaN or infinite loss.
+   */
+  async evaluate(data: EvalSource<B> | undefined = this.options.evalData): Promise<EvalMetrics> {
     if (data === undefined) throw new ConfigError(`Trainer.evaluate: no 'evalData' given`);
+    await this.ready();
     return evaluate({ model: this.model, objective: this.objective, data, maxBatches: this.options.evalBatches, seed: this.seed, step: this.steps });
   }
 
@@ -394,6 +428,7 @@ export class Trainer<B = unknown> implements TrainerControl {
    * checkpoint first and continues exactly where it stopped.
    */
   async fit(options: { resumeFrom?: string } = {}): Promise<FitResult> {
+    await this.ready();
     if (options.resumeFrom !== undefined) await this.load(options.resumeFrom);
     const data = this.options.data;
     if (data === undefined) throw new ConfigError(`Trainer.fit: no 'data' given`);
