@@ -17,3 +17,4 @@ export { MaskedLM, wordPieceContinuation, type MaskedLMOptions } from './masked-
 export { SentenceOrder, type SentenceOrderOptions } from './sentence-order.js';
 export { NextSentence, type NextSentenceOptions } from './next-sentence.js';
 export { combine, CombinedObjective } from './combine.js';
+export type { TokenizerIds } from './tokenizer-ids.js';

@@ -5,6 +5,7 @@ import { checkInteger, checkName, checkProbability, checkRng, describe, readLabe
 import { labelLoss } from './label-loss.js';
 import { IGNORE_INDEX, type LossResult, type Objective, type Prepared } from './objective.js';
 import { readTokenBatch, tokenInputs, type TokenBatch } from './token-batch.js';
+import { readTokenizerIds, requireId, specialIds, type TokenizerIds } from './tokenizer-ids.js';
 
 /** Options of {@link MaskedLM}. */
 export interface MaskedLMOptions {
@@ -120,6 +121,29 @@ export class MaskedLM implements Objective<TokenBatch> {
     }
     this.continuation = new Uint8Array(options.isContinuation ? vocabSize : 0);
     if (options.isContinuation) for (let id = 0; id < vocabSize; id++) this.continuation[id] = options.isContinuation(id) ? 1 : 0;
+  }
+
+  /**
+   * A MaskedLM for a tokenizer's vocabulary: `vocabSize` and `maskTokenId` from
+   * `tokenizer.tokenIds()`, and every special token it has (pad, unk, bos, eos, cls, sep, mask)
+   * never masked nor drawn, besides any `options.specialTokenIds`.
+   *
+   * ```ts
+   * const mlm = MaskedLM.fromTokenizer(tokenizer.tokenIds(), { wholeWordMask: true, isContinuation });
+   * ```
+   * @throws ConfigError naming the field, or when the tokenizer has no mask token.
+   */
+  static fromTokenizer(ids: TokenizerIds, options: Omit<MaskedLMOptions, 'vocabSize' | 'maskTokenId'> = {}): MaskedLM {
+    const where = 'MaskedLM.fromTokenizer';
+    const t = readTokenizerIds(where, ids);
+    const extra = (options as MaskedLMOptions | null)?.specialTokenIds ?? [];
+    if (!Array.isArray(extra)) throw new ConfigError(`${where}: 'specialTokenIds' must be an array of token ids, got ${describe(extra)}`);
+    return new MaskedLM({
+      ...options,
+      vocabSize: t.vocabSize,
+      maskTokenId: requireId(where, t, 'maskTokenId', 'mask'),
+      specialTokenIds: [...new Set([...specialIds(t), ...extra])],
+    });
   }
 
   /**

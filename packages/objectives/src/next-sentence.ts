@@ -7,6 +7,7 @@ import type { LossResult, Objective, Prepared } from './objective.js';
 import {
   checkSegment,
   layoutPairs,
+  pairLayoutFromTokenizer,
   readPairLayout,
   readPairs,
   type PairLayout,
@@ -14,6 +15,7 @@ import {
   type PoolSegment,
   type SentencePairBatch,
 } from './sentence-pairs.js';
+import type { TokenizerIds } from './tokenizer-ids.js';
 
 /** Options of {@link NextSentence}. */
 export interface NextSentenceOptions extends PairLayoutOptions {
@@ -50,6 +52,18 @@ export class NextSentence implements Objective<SentencePairBatch> {
     this.randomProbability = checkProbability('NextSentence', 'randomProbability', options.randomProbability ?? 0.5);
     this.name = checkName('NextSentence', options.name ?? 'nsp');
     this.logitsKey = checkName('NextSentence', options.logitsKey ?? 'seqRelationshipLogits');
+  }
+
+  /**
+   * A NextSentence whose `[CLS]`, `[SEP]` and `[PAD]` ids come from `tokenizer.tokenIds()`.
+   *
+   * ```ts
+   * const nsp = NextSentence.fromTokenizer(tokenizer.tokenIds(), { maxLength: 128 });
+   * ```
+   * @throws ConfigError naming the field, or the token the tokenizer lacks.
+   */
+  static fromTokenizer(ids: TokenizerIds, options: Omit<NextSentenceOptions, 'clsTokenId' | 'sepTokenId' | 'padTokenId'> = {}): NextSentence {
+    return new NextSentence({ ...options, ...pairLayoutFromTokenizer('NextSentence.fromTokenizer', ids) });
   }
 
   /**

@@ -4,7 +4,8 @@ import type { Rng } from '@llmkit/core';
 import { checkName, checkProbability, checkRng, readLabels } from './checks.js';
 import { labelLoss } from './label-loss.js';
 import type { LossResult, Objective, Prepared } from './objective.js';
-import { layoutPairs, readPairLayout, readPairs, type PairLayout, type PairLayoutOptions, type SentencePairBatch } from './sentence-pairs.js';
+import { layoutPairs, pairLayoutFromTokenizer, readPairLayout, readPairs, type PairLayout, type PairLayoutOptions, type SentencePairBatch } from './sentence-pairs.js';
+import type { TokenizerIds } from './tokenizer-ids.js';
 
 /** Options of {@link SentenceOrder}. */
 export interface SentenceOrderOptions extends PairLayoutOptions {
@@ -37,6 +38,18 @@ export class SentenceOrder implements Objective<SentencePairBatch> {
     this.swapProbability = checkProbability('SentenceOrder', 'swapProbability', options.swapProbability ?? 0.5);
     this.name = checkName('SentenceOrder', options.name ?? 'sop');
     this.logitsKey = checkName('SentenceOrder', options.logitsKey ?? 'seqRelationshipLogits');
+  }
+
+  /**
+   * A SentenceOrder whose `[CLS]`, `[SEP]` and `[PAD]` ids come from `tokenizer.tokenIds()`.
+   *
+   * ```ts
+   * const sop = SentenceOrder.fromTokenizer(tokenizer.tokenIds(), { maxLength: 128 });
+   * ```
+   * @throws ConfigError naming the field, or the token the tokenizer lacks.
+   */
+  static fromTokenizer(ids: TokenizerIds, options: Omit<SentenceOrderOptions, 'clsTokenId' | 'sepTokenId' | 'padTokenId'> = {}): SentenceOrder {
+    return new SentenceOrder({ ...options, ...pairLayoutFromTokenizer('SentenceOrder.fromTokenizer', ids) });
   }
 
   /**

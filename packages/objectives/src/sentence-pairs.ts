@@ -3,6 +3,7 @@
 import { ConfigError } from '@llmkit/core';
 import { checkInteger, describe } from './checks.js';
 import type { HostTensor } from './objective.js';
+import { readTokenizerIds, requireId, type TokenizerIds } from './tokenizer-ids.js';
 
 /** Two consecutive segments of one document, as token ids without special tokens. */
 export interface SegmentPair {
@@ -53,6 +54,15 @@ export function readPairLayout(where: string, options: PairLayoutOptions): PairL
     // Three special tokens and at least one token of each segment.
     maxLength: options.maxLength === undefined ? undefined : checkInteger(where, 'maxLength', options.maxLength, 5),
   };
+}
+
+/**
+ * The row layout's ids from `tokenizer.tokenIds()`: `[CLS]`, `[SEP]` and `[PAD]`, all required
+ * (a padded row needs a pad id that is a real token of the vocabulary, not a default 0).
+ */
+export function pairLayoutFromTokenizer(where: string, ids: TokenizerIds): Pick<PairLayoutOptions, 'clsTokenId' | 'sepTokenId' | 'padTokenId'> {
+  const t = readTokenizerIds(where, ids);
+  return { clsTokenId: requireId(where, t, 'clsTokenId', 'cls'), sepTokenId: requireId(where, t, 'sepTokenId', 'sep'), padTokenId: requireId(where, t, 'padTokenId', 'pad') };
 }
 
 export function checkSegment(where: string, field: string, ids: unknown): ArrayLike<number> {

@@ -10,6 +10,7 @@ import {
   combine,
   computeLoss,
   type HostTensor,
+  type Model,
   type Objective,
   type Prepared,
   type SegmentPair,
@@ -39,7 +40,7 @@ function gradients(model: Module, lossOf: () => tf.Scalar): Grads {
  * `accumulation: 'tokens'`): weight each micro-batch's gradient by its `metrics.tokens` (1 when
  * absent), then divide by the sum of the weights.
  */
-function accumulate(model: Module, forward: (x: never) => object, objective: Objective<never>, micro: readonly Prepared[]): { grads: Grads; weights: number[] } {
+function accumulate(model: Module, forward: Model, objective: Objective<never>, micro: readonly Prepared[]): { grads: Grads; weights: number[] } {
   const sums: Record<string, Float64Array> = {};
   const weights: number[] = [];
   for (const prepared of micro) {
@@ -107,7 +108,7 @@ describe("combine's metrics.tokens weights gradient accumulation", () => {
     const mlm = new MaskedLM({ vocabSize: V, maskTokenId: MASK, specialTokenIds: [PAD, CLS, SEP, MASK], maskProbability: 1 });
     const objective = combine([sop, mlm], { mlm: 1, sop: 0.7 });
     const model = new TinyEncoder(V, 6, 3);
-    const forward = (x: never) => model.forward(x);
+    const forward: Model = (x) => model.forward(x);
     const big = objective.prepare({ pairs: pairs(1, 6, 7) }, new Rng(5));
     const whole = gradients(model, () => computeLoss(forward, objective, big).loss);
     const { grads, weights } = accumulate(model, forward, objective, split(big, [1, 3, 2]));
@@ -120,7 +121,7 @@ describe("combine's metrics.tokens weights gradient accumulation", () => {
     const mlm = new MaskedLM({ vocabSize: V, maskTokenId: MASK, specialTokenIds: [PAD, CLS, SEP, MASK] });
     const objective = combine([sop, mlm]);
     const model = new TinyEncoder(V, 6, 4);
-    const forward = (x: never) => model.forward(x);
+    const forward: Model = (x) => model.forward(x);
     const big = objective.prepare({ pairs: pairs(2, 24) }, new Rng(9));
     const micro = split(big, [5, 11, 8]);
     const { grads, weights } = accumulate(model, forward, objective, micro);
@@ -185,7 +186,7 @@ describe("combine's metrics.tokens weights gradient accumulation", () => {
   test('CLM + a custom sequence-level objective, unpadded rows: micro-batches of 2, 1 and 3 rows give the big batch’s gradient', () => {
     const objective = combine([new CausalLM(), firstToken], { first: 0.5 });
     const model = new Bigram(V, 7);
-    const forward = (x: never) => model.forward(x);
+    const forward: Model = (x) => model.forward(x);
     const big = objective.prepare(rows(3, [6, 6, 6, 6, 6, 6]), new Rng(0));
     const whole = gradients(model, () => computeLoss(forward, objective, big).loss);
     const { grads, weights } = accumulate(model, forward, objective, split(big, [2, 1, 3]));
@@ -198,7 +199,7 @@ describe("combine's metrics.tokens weights gradient accumulation", () => {
     const clm = new CausalLM();
     const objective = combine([clm, firstToken], { first: 0 });
     const model = new Bigram(V, 8);
-    const forward = (x: never) => model.forward(x);
+    const forward: Model = (x) => model.forward(x);
     const big = objective.prepare(rows(4, [2, 9, 4, 7, 3, 8]), new Rng(0));
     const whole = gradients(model, () => computeLoss(forward, clm, big).loss);
     const { grads, weights } = accumulate(model, forward, objective, split(big, [1, 2, 3]));
