@@ -10,6 +10,7 @@ import { GPT } from '@llmkit/layers';
 import { CausalLM } from '@llmkit/objectives';
 import { CharTrainer, charLevel, readTextFiles } from '@llmkit/tokenizer';
 import { AdamW, CosineSchedule, Trainer, packedBlocks, textFiles, trainValidation } from '@llmkit/trainer';
+import { formatDuration } from './duration.mjs';
 import { generate } from './sample.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -95,7 +96,7 @@ const trainer = new Trainer({
         if (tty || !(step === 1 || step % 10 === 0 || step === steps)) return;
         const eta = ((steps - step) * trainSeconds) / step;
         console.log(
-          `step ${String(step).padStart(4)}/${steps}  loss ${loss.toFixed(4)}  lr ${lr.toExponential(2)}  ${Math.round(tokens / trainSeconds)} tok/s  eta ${Math.floor(eta / 60)}m${String(Math.round(eta % 60)).padStart(2, '0')}s`,
+          `step ${String(step).padStart(4)}/${steps}  loss ${loss.toFixed(4)}  lr ${lr.toExponential(2)}  ${Math.round(tokens / trainSeconds)} tok/s  eta ${formatDuration(eta)}`,
         );
       },
       onEval({ step, loss }) {
