@@ -3,8 +3,8 @@
 // tfjs-wasm lacks. Importing it registers the backend as 'wasm'.
 import * as tfWasm from '@tensorflow/tfjs-backend-wasm';
 import { BackendError, registerBackend, tf, type Backend, type BackendDescription } from '@llmkit/core';
-import { hostKernelOverrides, hostKernels } from '@llmkit/core/kernels';
-import { wasmMemory } from './memory.js';
+import { installSimdKernels, simdOf, setSimdKernelsEnabled } from './simd/module.js';
+import { wasmKernelOverrides, SIMD_KERNEL_NAMES } from './simd/kernels.js';
 import { createThreadedBackend, importBuiltin, MAX_WASM_THREADS } from './node-threads.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 import { installFastMatMul, setMatMulGemm } from './fast-matmul.js';
@@ -13,7 +13,11 @@ import { installLeadingAxesSum } from './leading-axes-sum.js';
 
 /** Kernels tfjs-wasm lacks that training needs (registered once, for the 'wasm' tfjs backend). */
 const missingKernels = [unsortedSegmentSumConfig];
-const kernels = hostKernelOverrides(hostKernels, wasmMemory);
+const kernels = wasmKernelOverrides();
+
+/** Environment variable: `off` runs core's JavaScript host kernels instead of the SIMD ones (for comparisons). */
+export const SIMD_KERNELS_ENV = 'LLMKIT_WASM_SIMD_KERNELS';
+let simdNote = 'not initialised';
 
 /** Environment variable read at init when `setWasmThreads` was not called: `auto` or an integer >= 1. */
 export const WASM_THREADS_ENV = 'LLMKIT_WASM_THREADS';
@@ -209,6 +213,9 @@ export const wasmBackend: Backend = {
       simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) as boolean;
       await initBlas();
       await initThreads();
+      const simdOff = isNode() && /^(off|0|false)$/i.test(process.env?.[SIMD_KERNELS_ENV]?.trim() ?? '');
+      setSimdKernelsEnabled(!simdOff);
+      simdNote = simdOff ? `JavaScript host kernels (${SIMD_KERNELS_ENV}=off)` : await installSimdKernels('wasm');
     })().catch((e: unknown) => {
       initialising = undefined;
       throw e;
@@ -235,6 +242,8 @@ export const wasmBackend: Backend = {
           : 'XNNPACK: transposed operands materialised, batches split into 2-D products',
         blas: blasNote,
         sum: 'leading-axes sums in one pass (no transpose)',
+        fusedKernelImpl: simdNote,
+        simdKernelsAttached: simdOf(tf.engine().registry['wasm']) !== undefined ? SIMD_KERNEL_NAMES.join(',') : 'none',
       },
     };
   },

@@ -30,6 +30,8 @@ describe('BLAS for matmuls', () => {
     expect(out.details).toMatchObject({ wasmThreads: 1, threadedBuild: false });
     if (/^(openblas|mkl|blis)/.test(out.details.blas)) expect(out.details.threads).toBe(2);
     expect(out.stderr).not.toMatch(/XNNPACK/);
+    // tfjs's single-threaded build: the SIMD kernels attach to its unshared memory.
+    expect(out.details.simdKernelsAttached).toContain('LlmkitLayerNorm');
   });
 
   it('LLMKIT_BLAS=off keeps XNNPACK and its thread pool, and prints nothing', () => {

@@ -20,7 +20,11 @@ describe('wasm threads in Node', () => {
     expect(out.finite).toBe(true);
     expect(out.details).toMatchObject({ threadsRequested: 2 });
     // A sandbox may forbid worker threads; then the backend falls back to 1 thread and says why.
-    if (out.details.threadedBuild) expect(out.details.threads).toBe(2);
+    if (out.details.threadedBuild) {
+      expect(out.details.threads).toBe(2);
+      // The threaded build's heap is a shared memory: the SIMD kernels' shared-memory build attaches.
+      expect(out.details.simdKernelsAttached).toContain('LlmkitLayerNorm');
+    }
     else expect(out.details.threadsNote).toMatch(/1 thread/);
   });
 
