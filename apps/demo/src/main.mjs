@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { Rng, currentBackend, useBackend } from '@llmkit/core';
 import { GPT } from '@llmkit/layers';
 import { CausalLM } from '@llmkit/objectives';
-import { CharTrainer, charLevel, readTextFiles } from '@llmkit/tokenizer';
+import { CharTrainer, charLevel } from '@llmkit/tokenizer';
 import { AdamW, CosineSchedule, Trainer, packedBlocks, textFiles, trainValidation } from '@llmkit/trainer';
 import { formatDuration } from './duration.mjs';
 import { generate } from './sample.mjs';
@@ -38,15 +38,17 @@ const wallStart = performance.now();
 await useBackend(args.backend);
 console.log(`llmkit demo: char-level GPT on tiny Shakespeare — backend ${args.backend} (${currentBackend().describe().device})`);
 
+// One reader for both: the tokenizer trains on the source the data pipeline reads.
+const corpus = textFiles(args.data);
 const tokenizer = charLevel();
-await tokenizer.train(readTextFiles(args.data), new CharTrainer());
+await tokenizer.train(corpus, new CharTrainer());
 const vocabSize = tokenizer.getVocabSize();
 
 // Rows of block + 1 characters: CausalLM shifts on the host, so each row trains `block` predictions;
 // consecutive rows overlap by one character so every transition of the text is trained.
 const { train: data, validation } = trainValidation(
   packedBlocks,
-  { source: textFiles(args.data), tokenizer, blockSize: config.block + 1, stride: config.block, batchSize: config.batchSize, shuffleBuffer: 2048, seed, epochs: Infinity },
+  { source: corpus, tokenizer, blockSize: config.block + 1, stride: config.block, batchSize: config.batchSize, shuffleBuffer: 2048, seed, epochs: Infinity },
   { fraction: 0.1, by: 'block' },
   { shuffleBuffer: 512, epochs: 1, dropLast: true },
 );
@@ -82,7 +84,7 @@ const trainer = new Trainer({
   maxSteps: steps,
   clipNorm: 1,
   evalEvery: Math.min(steps, Math.max(50, Math.round(steps / 4))),
-  evalData: validation,
+  evalData: validation, // rewound at every evaluation, so each one scores the same 16 batches
   evalBatches: 16,
   checkpointDir: args.out,
   keepCheckpoints: 1,
