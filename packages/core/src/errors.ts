@@ -29,6 +29,11 @@ export class ShapeError extends LlmkitError {}
 export class ConfigError extends LlmkitError {}
 /** A backend was unknown, not installed or failed to initialise. */
 export class BackendError extends LlmkitError {}
+/**
+ * A memory or device limit was reached (e.g. WebAssembly's 4 GiB heap); the message names the
+ * allocation and what to make smaller.
+ */
+export class ResourceError extends LlmkitError {}
 /** A state dict did not match a module (missing, unexpected or mis-shaped keys). */
 export class StateDictError extends LlmkitError {}
 /** A safetensors file or buffer was malformed. */

@@ -15,3 +15,5 @@ export { embedding } from './ops/embedding.js';
 export * from './module/index.js';
 export * from './safetensors/index.js';
 export * from './random/index.js';
+// For llmkit's packages: Node detection and bundler-proof imports of Node builtins.
+export { isNode, importBuiltin } from './runtime/node-builtins.js';

@@ -1,8 +1,8 @@
 import { describe, it, expect } from 'vitest';
-import { BackendError, ConfigError, LlmkitError, SafetensorsError, ShapeError, StateDictError } from '@llmkit/core';
+import { BackendError, ConfigError, LlmkitError, ResourceError, SafetensorsError, ShapeError, StateDictError } from '@llmkit/core';
 
 describe('typed errors', () => {
-  const classes = [ShapeError, ConfigError, BackendError, StateDictError, SafetensorsError];
+  const classes = [ShapeError, ConfigError, BackendError, ResourceError, StateDictError, SafetensorsError];
 
   it('each class names itself and is an LlmkitError', () => {
     for (const C of classes) {

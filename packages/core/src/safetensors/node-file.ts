@@ -1,9 +1,10 @@
 // Reading and atomically writing safetensors files on Node. Node builtins are imported lazily,
-// inside the functions, through a variable specifier, so that a browser bundle of @llmkit/core
-// never tries to resolve them (esbuild, webpack and Vite all fail on a literal `import('node:fs')`).
+// inside the functions, through `importBuiltin`, so that a browser bundle of @llmkit/core never
+// tries to resolve them (esbuild, webpack and Vite all fail on a literal `import('node:fs')`).
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { LlmkitError, SafetensorsError } from '../errors.js';
+import { importBuiltin } from '../runtime/node-builtins.js';
 import { asBytes, parseSafetensorsHeader } from './header.js';
 import { parseSafetensors, type ParsedSafetensors } from './parse.js';
 import { serializeSafetensors, type SafetensorsTensorInput } from './serialize.js';
@@ -102,11 +103,6 @@ async function toBytes(
     throw new SafetensorsError('safetensors: cannot mix tf.Tensors and typed-array tensors in one record');
   }
   return serializeSafetensors(input as Record<string, SafetensorsTensorInput>, metadata);
-}
-
-/** `import()` of a Node builtin that bundlers cannot see statically (see the file comment). */
-function importBuiltin<T>(specifier: string): Promise<T> {
-  return import(/* @vite-ignore */ /* webpackIgnore: true */ specifier) as Promise<T>;
 }
 
 function withPath(path: string, cause: unknown): unknown {
