@@ -1,22 +1,31 @@
-// The llmkit backend entry for 'cuda': init() opens the driver, the first GPU and cuBLAS, so that
-// `useBackend('cuda')` fails early and with a typed error naming what is missing.
+// The llmkit backend entry for 'cuda': init() opens the driver, the GPU, its primary context, a
+// stream and the caching allocator, so that `useBackend('cuda')` fails early, with a typed error
+// naming what is missing. The tensor kernels are not mapped yet (see the README): init refuses
+// unless `experimental` (or LLMKIT_CUDA_EXPERIMENTAL=1) asks for the data path alone (tensors on
+// the device, uploads, reads, tf.memory()), which is what the tests and scripts/gpu-check.sh use.
+import * as tf from '@tensorflow/tfjs-core';
 import type { Backend, BackendDescription } from '@llmkit/core';
 import { CudaError } from './errors.js';
 import { deviceInfo, formatCudaVersion, initDriver, type CudaDeviceInfo } from './device.js';
-import { Cublas } from './ffi/cublas.js';
+import type { SearchContext } from './ffi/discovery.js';
+import { CachingAllocator } from './memory/caching-allocator.js';
+import { CudaKernelBackend } from './tensor-backend/cuda-kernel-backend.js';
 
 export interface CudaBackendOptions {
   /** llmkit name (default `'cuda'`). */
   readonly name?: string;
   /** Device ordinal (default 0, or LLMKIT_CUDA_DEVICE). */
   readonly device?: number;
+  /** Register the tensor backend although its kernels are not mapped yet (default: LLMKIT_CUDA_EXPERIMENTAL=1). */
+  readonly experimental?: boolean;
+  /** Where to look for the libraries (tests). */
+  readonly search?: SearchContext;
 }
 
 interface Opened {
   readonly device: CudaDeviceInfo;
   readonly driverVersion: number;
   readonly libcuda: string;
-  readonly cublas: string;
 }
 
 export function createCudaBackend(options: CudaBackendOptions = {}): Backend {
@@ -25,20 +34,29 @@ export function createCudaBackend(options: CudaBackendOptions = {}): Backend {
   return {
     name,
     tfjsBackend: 'cuda',
-    priority: 30,
+    // Below wasm (10) while no tensor kernels are mapped: importing this package must not make a
+    // plain `useBackend()` pick a backend that cannot run a model.
+    priority: 5,
     async init() {
-      const driver = initDriver();
-      const ordinal = options.device ?? Number(process.env.LLMKIT_CUDA_DEVICE ?? 0);
+      const env = options.search?.env ?? process.env;
+      const driver = initDriver(options.search);
+      const ordinal = options.device ?? Number(env.LLMKIT_CUDA_DEVICE ?? 0);
       const device = deviceInfo(driver, ordinal);
-      const cublas = Cublas.open();
-      opened = { device, driverVersion: driver.driverVersion(), libcuda: driver.path, cublas: cublas.path };
-      // The tensor backend (tfjs KernelBackend over these bindings) is not built yet: say so with
-      // what was found rather than register a backend that cannot run a kernel.
-      throw new CudaError(
-        { library: 'driver', call: 'registerBackend', status: 0, statusName: 'NOT_IMPLEMENTED' },
-        `found ${device.name} (sm_${device.computeCapability}, ${formatCudaVersion(opened.driverVersion)}), but this version of ` +
-          `@llmkit/backend-cuda has no tensor kernels yet (see its README); use useBackend('wasm') meanwhile.`,
-      );
+      opened = { device, driverVersion: driver.driverVersion(), libcuda: driver.path };
+      const found = `${device.name} (sm_${device.computeCapability}, ${formatCudaVersion(opened.driverVersion)})`;
+      if (!(options.experimental ?? env.LLMKIT_CUDA_EXPERIMENTAL === '1')) {
+        throw new CudaError(
+          { library: 'driver', call: 'init', status: 0, statusName: 'NOT_IMPLEMENTED' },
+          `found ${found}, but this version of @llmkit/backend-cuda maps no tensor kernels yet (see its README); ` +
+            `use useBackend('wasm') meanwhile (LLMKIT_CUDA_EXPERIMENTAL=1 enables the data path alone).`,
+        );
+      }
+      driver.retainPrimaryContext(driver.device(ordinal));
+      const stream = driver.createStream();
+      const allocator = new CachingAllocator(driver);
+      if (tf.findBackendFactory('cuda') == null) {
+        tf.registerBackend('cuda', () => new CudaKernelBackend(driver, allocator, stream), 0);
+      }
     },
     describe(): BackendDescription {
       const o = opened;
@@ -47,7 +65,7 @@ export function createCudaBackend(options: CudaBackendOptions = {}): Backend {
         tfjsBackend: 'cuda',
         device: o ? `${o.device.name} (sm_${o.device.computeCapability}, ${formatCudaVersion(o.driverVersion)})` : 'CUDA (not initialised)',
         fusedKernels: [],
-        details: o ? { libcuda: o.libcuda, cublas: o.cublas, totalMemory: o.device.totalMemory } : {},
+        details: o ? { libcuda: o.libcuda, totalMemory: o.device.totalMemory, computeCapability: o.device.computeCapability } : {},
       };
     },
   };

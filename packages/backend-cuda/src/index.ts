@@ -11,6 +11,8 @@ export { Cublas, CUBLAS_MATH, type RowMajorGemm } from './ffi/cublas.js';
 export { Nvrtc, type NvrtcOutput, type NvrtcSource } from './ffi/nvrtc.js';
 export { SHIPPED_ARCHS, STATIC_SHARED_LIMIT, HEADER as KERNEL_HEADER, readKernelSources, nvrtcOptions, compileKey, type KernelFamily, type KernelSources } from './kernels/catalog.js';
 export { parsePtxasLog, ptxEntryPoints, type PtxasFunctionStats } from './kernels/ptxas.js';
+export { CachingAllocator, roundBlockSize, type AllocatorStats, type DeviceBlock, type DeviceMemory } from './memory/caching-allocator.js';
+export { CudaKernelBackend, type CudaMemoryInfo } from './tensor-backend/cuda-kernel-backend.js';
 export { runDoctor, formatDoctor, type DoctorReport } from './doctor.js';
 export { readShippedManifest, shippedKernelsDir } from './kernels/shipped.js';
 export { chooseImage, compileCached, defaultCacheDir, type ImageChoice, type KernelManifest } from './kernels/images.js';

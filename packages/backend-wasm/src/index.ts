@@ -2,7 +2,7 @@
 // SIMD, threads in Node) plus llmkit's fused host kernels and the kernels training needs that
 // tfjs-wasm lacks. Importing it registers the backend as 'wasm'.
 import * as tfWasm from '@tensorflow/tfjs-backend-wasm';
-import { BackendError, registerBackend, tf, type Backend, type BackendDescription } from '@llmkit/core';
+import { BackendError, isNode, registerBackend, tf, type Backend, type BackendDescription } from '@llmkit/core';
 import { installSimdKernels, simdOf, setSimdKernelsEnabled } from './simd/module.js';
 import { wasmKernelOverrides, SIMD_KERNEL_NAMES } from './simd/kernels.js';
 import { createThreadedBackend, importBuiltin, MAX_WASM_THREADS } from './node-threads.js';
@@ -10,6 +10,7 @@ import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 import { installFastMatMul, setMatMulGemm } from './fast-matmul.js';
 import { BLAS_ENV, findBlas, parseBlasSetting, type Blas, type BlasSetting } from './blas.js';
 import { installLeadingAxesSum } from './leading-axes-sum.js';
+import { installHeapGuard } from './heap-guard.js';
 
 /** Kernels tfjs-wasm lacks that training needs (registered once, for the 'wasm' tfjs backend). */
 const missingKernels = [unsortedSegmentSumConfig];
@@ -93,10 +94,6 @@ export function setWasmThreads(threads: number | 'auto'): void {
 function checkThreads(value: unknown, where: string): number | 'auto' {
   if (value === 'auto' || (typeof value === 'number' && Number.isInteger(value) && value >= 1)) return value;
   throw new BackendError(`${where}: expected 'auto' or an integer >= 1, got ${JSON.stringify(value)}`);
-}
-
-function isNode(): boolean {
-  return typeof process !== 'undefined' && typeof process.versions?.node === 'string' && tf.env().getBool('IS_NODE');
 }
 
 /** The threads setting and where it came from. */
@@ -213,6 +210,7 @@ export const wasmBackend: Backend = {
       simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) as boolean;
       await initBlas();
       await initThreads();
+      installHeapGuard('wasm');
       const simdOff = isNode() && /^(off|0|false)$/i.test(process.env?.[SIMD_KERNELS_ENV]?.trim() ?? '');
       setSimdKernelsEnabled(!simdOff);
       simdNote = simdOff ? `JavaScript host kernels (${SIMD_KERNELS_ENV}=off)` : await installSimdKernels('wasm');

@@ -21,6 +21,8 @@
 //  - the process-wide uncaughtException/unhandledRejection listeners the factory adds are removed.
 // Everything that can fail throws, and the caller falls back to tfjs's single-threaded build.
 import * as tfWasm from '@tensorflow/tfjs-backend-wasm';
+import { importBuiltin } from '@llmkit/core';
+import { recordingPrinter } from './wasm-print.js';
 
 /** tfjs's wasm caps XNNPACK's pool at 8 threads, and Emscripten pre-spawns 8 pthread workers. */
 export const MAX_WASM_THREADS = 8;
@@ -40,10 +42,8 @@ interface ThreadedModule {
 type Factory = (config: Record<string, unknown>) => Promise<ThreadedModule>;
 type WasmImports = { env: Record<string, unknown> };
 
-/** `import()` of a Node builtin that bundlers cannot see statically (a browser bundle never runs it). */
-export function importBuiltin<T>(specifier: string): Promise<T> {
-  return import(/* @vite-ignore */ /* webpackIgnore: true */ specifier) as Promise<T>;
-}
+/** Core's `import()` that bundlers cannot see (this package's modules import it from here). */
+export { importBuiltin };
 
 /** Where tfjs-backend-wasm's threaded build lives, resolved from this module. */
 async function threadedFiles() {
@@ -169,6 +169,9 @@ export async function createThreadedBackend(threads: number): Promise<tfWasm.Bac
         return {};
       },
       onAbort: (what: unknown) => failInit(new Error(`threaded wasm aborted: ${String(what)}`)),
+      // XNNPACK reports failures by printing them; heap-guard.ts turns them into errors.
+      print: recordingPrinter((line) => console.log(line)),
+      printErr: recordingPrinter((line) => console.warn(line)),
     });
   } finally {
     // The pool is spawned synchronously inside the factory call; put globalThis back as it was.

@@ -1,0 +1,152 @@
+// The TensorFlow.js KernelBackend over device memory: tensors live in blocks of the caching
+// allocator, uploads and reads are copies on the backend's stream, tf.memory() reports device
+// bytes. float32 and int32 are stored as themselves; bool as float32 0/1 (the kernels' comparison
+// results), converted on read. Strings stay on the host (tfjs only uses them for metadata).
+import { DataStorage, KernelBackend, engine, util, type BackendValues, type DataId, type DataType } from '@tensorflow/tfjs-core';
+import { CudaError } from '../errors.js';
+import type { CudaDriver, CuStream } from '../ffi/driver.js';
+import type { CachingAllocator, DeviceBlock } from '../memory/caching-allocator.js';
+
+interface TensorData {
+  block: DeviceBlock | null;
+  readonly dtype: DataType;
+  readonly shape: number[];
+  readonly size: number;
+  strings?: BackendValues;
+  refCount: number;
+}
+
+/** tf.memory() fields this backend adds (as tfjs-webgl's numBytesInGPU). */
+export interface CudaMemoryInfo {
+  unreliable: false;
+  numBytesInGPU: number;
+  numBytesInGPUAllocated: number;
+  numBytesInGPUFree: number;
+  peakBytesInGPU: number;
+}
+
+function deviceView(values: BackendValues, dtype: DataType, size: number): Float32Array | Int32Array {
+  if (dtype === 'int32') return values instanceof Int32Array ? values : Int32Array.from(values as ArrayLike<number>);
+  if (dtype === 'float32' || dtype === 'bool') return values instanceof Float32Array ? values : Float32Array.from(values as ArrayLike<number>);
+  throw new CudaError({ library: 'driver', call: 'write', status: 0, statusName: 'UNSUPPORTED_DTYPE' }, `the cuda backend stores float32, int32 and bool tensors; got dtype '${dtype}' (size ${size})`);
+}
+
+export class CudaKernelBackend extends KernelBackend {
+  private readonly data = new DataStorage<TensorData>(this, engine());
+
+  constructor(
+    private readonly driver: CudaDriver,
+    private readonly allocator: CachingAllocator,
+    private readonly stream: CuStream,
+  ) {
+    super();
+  }
+
+  private store(values: BackendValues | null, shape: number[], dtype: DataType): TensorData {
+    const size = util.sizeFromShape(shape);
+    if (dtype === 'string') return { block: null, dtype, shape, size, strings: values ?? [], refCount: 1 };
+    if (size === 0) return { block: null, dtype, shape, size, refCount: 1 };
+    const block = this.allocator.allocate(size * 4, `a ${dtype} tensor of shape [${shape.join(', ')}]`);
+    if (values !== null) {
+      const view = deviceView(values, dtype, size);
+      if (view.length !== size) {
+        this.allocator.release(block.ptr);
+        throw new CudaError({ library: 'driver', call: 'write', status: 0, statusName: 'SIZE_MISMATCH' }, `tensor of shape [${shape.join(', ')}] needs ${size} values; got ${view.length}`);
+      }
+      this.driver.copyToDevice(block.ptr, view, this.stream);
+      // The host array may be reused by the caller as soon as write returns.
+      this.driver.synchronizeStream(this.stream);
+    }
+    return { block, dtype, shape, size, refCount: 1 };
+  }
+
+  override write(values: BackendValues, shape: number[], dtype: DataType): DataId {
+    const dataId = {};
+    this.data.set(dataId, this.store(values, shape, dtype));
+    return dataId;
+  }
+
+  override move(dataId: DataId, values: BackendValues, shape: number[], dtype: DataType, refCount: number): void {
+    const d = this.store(values, shape, dtype);
+    d.refCount = refCount;
+    this.data.set(dataId, d);
+  }
+
+  /** An output tensor's storage, uninitialised (kernels write it). */
+  allocateOutput(shape: number[], dtype: DataType): { dataId: DataId; block: DeviceBlock | null } {
+    const dataId = {};
+    const d = this.store(null, shape, dtype);
+    this.data.set(dataId, d);
+    return { dataId, block: d.block };
+  }
+
+  override readSync(dataId: DataId): BackendValues {
+    const d = this.data.get(dataId);
+    if (!d) throw new CudaError({ library: 'driver', call: 'readSync', status: 0, statusName: 'UNKNOWN_TENSOR' }, 'read of a tensor this backend does not hold (disposed?)');
+    if (d.dtype === 'string') return d.strings!;
+    const out = d.dtype === 'int32' ? new Int32Array(d.size) : new Float32Array(d.size);
+    if (d.block) {
+      this.driver.copyToHost(out, d.block.ptr, this.stream);
+      this.driver.synchronizeStream(this.stream);
+    }
+    return d.dtype === 'bool' ? Uint8Array.from(out) : out;
+  }
+
+  override async read(dataId: DataId): Promise<BackendValues> {
+    return this.readSync(dataId);
+  }
+
+  override disposeData(dataId: DataId, force = false): boolean {
+    const d = this.data.get(dataId);
+    if (!d) return true;
+    d.refCount--;
+    if (!force && d.refCount > 0) return false;
+    if (d.block) this.allocator.release(d.block.ptr);
+    d.block = null;
+    this.data.delete(dataId);
+    return true;
+  }
+
+  override refCount(dataId: DataId): number {
+    return this.data.get(dataId)?.refCount ?? 0;
+  }
+
+  override incRef(dataId: DataId): void {
+    const d = this.data.get(dataId);
+    if (d) d.refCount++;
+  }
+
+  override numDataIds(): number {
+    return this.data.numDataIds();
+  }
+
+  override memory(): CudaMemoryInfo {
+    const s = this.allocator.stats();
+    return { unreliable: false, numBytesInGPU: s.bytesInUse, numBytesInGPUAllocated: s.bytesInUse + s.bytesCached, numBytesInGPUFree: s.bytesCached, peakBytesInGPU: s.peakBytesInUse };
+  }
+
+  override timerAvailable(): boolean {
+    return true;
+  }
+
+  override async time(f: () => void): Promise<{ kernelMs: number }> {
+    this.driver.synchronizeStream(this.stream);
+    const t0 = performance.now();
+    f();
+    this.driver.synchronizeStream(this.stream);
+    return { kernelMs: performance.now() - t0 };
+  }
+
+  override floatPrecision(): 32 {
+    return 32;
+  }
+
+  override epsilon(): number {
+    return 1e-7;
+  }
+
+  /** Releases every tensor's block and the cache. */
+  override dispose(): void {
+    this.allocator.emptyCache();
+  }
+}
