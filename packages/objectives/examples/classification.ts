@@ -1,6 +1,6 @@
-// The README's custom objective, verbatim but for the import path (readme.test.ts checks they match).
+// A custom objective: sequence classification for fine-tuning (test/readme.test.ts runs it).
 import { softmaxCrossEntropy, tf } from '@llmkit/core';
-import { toTensor, type Objective, type Prepared, type TokenBatch } from '../src/index.js';
+import { toTensor, type Objective, type Prepared, type TokenBatch } from '@llmkit/objectives';
 
 /** One class per row, from a model output `classLogits` [B, C]. */
 export class Classification implements Objective<{ tokens: TokenBatch; labels: ArrayLike<number> }> {

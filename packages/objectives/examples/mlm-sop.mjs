@@ -1,12 +1,16 @@
 // Trains a tiny hand-made encoder on ALBERT's objectives (masked LM + sentence order) for a few steps
-// on the wasm backend. Run from the repository root after `npm run build`:
+// on the wasm backend. Run from the repository root after `npm run build` (test/examples.test.ts
+// runs it with STEPS=20):
 //   node packages/objectives/examples/mlm-sop.mjs
 import '@llmkit/backend-wasm';
 import { Module, Rng, embedding, normal, tf, useBackend } from '@llmkit/core';
 import { MaskedLM, SentenceOrder, combine, computeLoss } from '@llmkit/objectives';
 
 await useBackend('wasm');
-const [PAD, CLS, SEP, MASK, VOCAB, HIDDEN] = [0, 1, 2, 3, 32, 16];
+const STEPS = Number(process.env.STEPS ?? 200);
+// What `tokenizer.tokenIds()` returns for a 32-token vocabulary with BERT's special tokens.
+const ids = { vocabSize: 32, padTokenId: 0, clsTokenId: 1, sepTokenId: 2, maskTokenId: 3 };
+const [VOCAB, HIDDEN] = [ids.vocabSize, 16];
 
 // Any model fits that maps { inputIds, attentionMask, tokenTypeIds } to named outputs, here token
 // logits [B, T, V] and sentence logits [B, 2] (the keys @llmkit/layers' BERT returns). Each token
@@ -32,13 +36,8 @@ class TinyEncoder extends Module {
   }
 }
 
-const objective = combine(
-  [
-    new SentenceOrder({ clsTokenId: CLS, sepTokenId: SEP, padTokenId: PAD, maxLength: 16 }),
-    new MaskedLM({ vocabSize: VOCAB, maskTokenId: MASK, specialTokenIds: [PAD, CLS, SEP, MASK] }),
-  ],
-  { mlm: 1, sop: 1 },
-);
+// The ids come from the tokenizer; MaskedLM never masks nor draws any special token.
+const objective = combine([SentenceOrder.fromTokenizer(ids, { maxLength: 16 }), MaskedLM.fromTokenizer(ids)], { mlm: 1, sop: 1 });
 
 // "Documents" where token i is always followed by token i + 1: the masked tokens and the order of
 // two consecutive segments are both learnable.
@@ -57,15 +56,18 @@ function nextBatch() {
 const model = new TinyEncoder();
 const optimizer = tf.train.adam(0.02);
 const rng = new Rng(42); // masks and swaps: a new draw every batch, the same run for the same seed
-for (let step = 1; step <= 200; step++) {
+for (let step = 1; step <= STEPS; step++) {
   const prepared = objective.prepare(nextBatch(), rng); // host-side typed arrays, no tensors
   let parts = {};
+  let tokens = 0;
   const loss = optimizer.minimize(() => {
     const result = computeLoss((x) => model.forward(x), objective, prepared);
+    // The forward pass is tidied inside minimize: read (or tf.keep) the parts you log here.
     parts = Object.fromEntries(Object.entries(result.parts).map(([k, t]) => [k, t.dataSync()[0].toFixed(3)]));
+    tokens = result.metrics.tokens; // masked tokens: what gradient accumulation weights this batch by
     return result.loss;
   }, true);
-  if (step % 50 === 0 || step === 1) console.log(`step ${step}: loss ${loss.dataSync()[0].toFixed(3)}`, parts);
+  if (step % 50 === 0 || step === 1 || step === STEPS) console.log(`step ${step}: loss ${loss.dataSync()[0].toFixed(3)}`, parts, `${tokens} masked tokens`);
   loss.dispose();
 }
 model.dispose();
