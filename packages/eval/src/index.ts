@@ -1,0 +1,12 @@
+// @llmkit/eval: metrics equal to the reference implementations (scikit-learn, sacrebleu, seqeval,
+// rouge-score), text generation over layers' models with the KV cache, perplexity, and an evaluation runner.
+export { type Label } from './metrics/labels.js';
+export { accuracy, type AccuracyOptions } from './metrics/accuracy.js';
+export { precisionRecallFscore, precision, recall, f1, type Average, type PrecisionRecallOptions, type PrecisionRecallResult } from './metrics/precision-recall-f1.js';
+export { confusionMatrix, type ConfusionMatrixOptions } from './metrics/confusion-matrix.js';
+export { matthewsCorrcoef } from './metrics/matthews.js';
+export { exactMatch, type ExactMatchOptions } from './metrics/exact-match.js';
+export { corpusBleu, sentenceBleu, tokenize13a, type BleuOptions, type BleuScore, type BleuSmoothing } from './metrics/bleu.js';
+export { corpusChrf, sentenceChrf, type ChrfOptions } from './metrics/chrf.js';
+export { getEntities, entityScores, type Entity, type EntityOptions, type EntityScoreOptions, type EntityScores } from './metrics/entities.js';
+export { rougeScore, corpusRouge, rougeTokenize, type RougeKey, type RougeOptions, type RougeScore } from './metrics/rouge.js';
