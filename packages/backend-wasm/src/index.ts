@@ -210,10 +210,10 @@ export const wasmBackend: Backend = {
       simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) as boolean;
       await initBlas();
       await initThreads();
-      installHeapGuard('wasm');
       const simdOff = isNode() && /^(off|0|false)$/i.test(process.env?.[SIMD_KERNELS_ENV]?.trim() ?? '');
       setSimdKernelsEnabled(!simdOff);
       simdNote = simdOff ? `JavaScript host kernels (${SIMD_KERNELS_ENV}=off)` : await installSimdKernels('wasm');
+      installHeapGuard('wasm');
     })().catch((e: unknown) => {
       initialising = undefined;
       throw e;
