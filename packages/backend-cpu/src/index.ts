@@ -2,7 +2,7 @@
 // kernels; the reference backend every other backend is compared against. Importing it
 // registers the backend as 'cpu'.
 import '@tensorflow/tfjs-backend-cpu';
-import { registerBackend, tf, type Backend, type BackendDescription } from '@llmkit/core';
+import { importBuiltin, isNode, registerBackend, tf, type Backend, type BackendDescription } from '@llmkit/core';
 import { hostKernelOverrides, hostKernels } from '@llmkit/core/kernels';
 import { cpuMemory } from './memory.js';
 
@@ -27,9 +27,8 @@ export const cpuBackend: Backend = {
     // tfjs's cpu backend prints a "use tfjs-node" banner on first use; llmkit chose cpu on purpose.
     const instance = tf.engine().findBackend('cpu') as unknown as { firstUse?: boolean } | null;
     if (instance) instance.firstUse = false;
-    const proc = (globalThis as { process?: { versions?: { node?: string } } }).process;
-    if (proc?.versions?.node) {
-      const os = await import('node:os');
+    if (isNode()) {
+      const os = await importBuiltin<typeof import('node:os')>('node:os');
       cpuModel = os.cpus()[0]?.model?.trim() ?? 'CPU';
     }
   },

@@ -1,6 +1,6 @@
 // Where the GPU object comes from: `navigator.gpu` in browsers (and in any runtime that has one),
 // otherwise Dawn through the npm package `webgpu`, an optional peer, in Node.
-import { BackendError } from '@llmkit/core';
+import { BackendError, isNode } from '@llmkit/core';
 
 /** The parts of the WebGPU `GPU` interface llmkit uses (kept structural: Node has no DOM types). */
 export interface GpuLike {
@@ -14,11 +14,6 @@ interface NavigatorLike {
 // Dawn's GPU object must outlive every device it made: dropping it while the process runs on
 // crashed Node at exit in most runs of a scratch test. It is kept here for the life of the process.
 let dawnGpu: GpuLike | null = null;
-
-function isNode(): boolean {
-  const proc = (globalThis as { process?: { versions?: { node?: string } } }).process;
-  return typeof proc?.versions?.node === 'string';
-}
 
 /** Which runtime provided the GPU, for `describe()`. */
 export type GpuSource = 'navigator.gpu' | 'dawn (npm webgpu)';

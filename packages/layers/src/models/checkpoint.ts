@@ -1,8 +1,8 @@
 // HF-style checkpoints: a folder with `config.json` (HF's keys) and `model.safetensors`, where a tied
 // weight is stored once, under its first name (as save_pretrained drops lm_head.weight). Node's fs is
-// imported lazily through a variable specifier so a browser bundle of this package never sees it;
+// imported lazily through core's importBuiltin so a browser bundle of this package never sees it;
 // in a browser use `fromPretrained(config, safetensorsToTensors(bytes))` on each model.
-import { LlmkitError, safetensorsToTensors, tf, writeSafetensorsFile, type Module } from '@llmkit/core';
+import { LlmkitError, importBuiltin, safetensorsToTensors, tf, writeSafetensorsFile, type Module } from '@llmkit/core';
 import { clip, show } from '../config.js';
 
 /** A checkpoint folder was missing, unreadable, or written for another model. */
@@ -13,10 +13,6 @@ export type HFConfig = Record<string, unknown>;
 
 export const CONFIG_FILE = 'config.json';
 export const WEIGHTS_FILE = 'model.safetensors';
-
-function importBuiltin<T>(specifier: string): Promise<T> {
-  return import(/* @vite-ignore */ /* webpackIgnore: true */ specifier) as Promise<T>;
-}
 
 /**
  * The module's state with each Variable once, under its first key (own parameters before
