@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, LlmkitError, Module, safetensorsToTensors, tf, useBackend } from '@llmkit/core';
 import { BERT, CheckpointError, EncoderDecoder, GPT, LIMITS, type HFConfig } from '../src/index.js';
-import { allocationFailed } from '../src/models/pretrained.js';
+import { allocationFailed, variableMark } from '../src/models/pretrained.js';
 import { MODELS_DIR } from './reference.js';
 
 type Family = { name: string; dir: string; model: { load(dir: string): Promise<Module>; fromPretrained(config: HFConfig, tensors: Record<string, tf.Tensor>): Module } };
@@ -121,14 +121,18 @@ describe('sizes are bounded and checked against the weights before allocating', 
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it('a build that fails part-way (tfjs cannot allocate) frees what it built and says so as a ConfigError', () => {
+  it('a build that fails part-way (tfjs cannot allocate) frees what it built, registered or not, and says so as a ConfigError', () => {
     const before = tf.memory().numTensors;
+    const mark = variableMark();
+    // What a constructor holds when an allocation fails: its registered modules, and a block built but not yet registered.
     const half = new GPT({ vocabSize: 11, nPositions: 4, nEmbd: 4, nLayer: 1, nHead: 1 });
+    const orphan = new GPT({ vocabSize: 11, nPositions: 4, nEmbd: 4, nLayer: 1, nHead: 1 });
     expect(tf.memory().numTensors).toBeGreaterThan(before);
-    expect(() => allocationFailed('GPTConfig', half, new RangeError('Array buffer allocation failed'))).toThrow(
+    expect(() => allocationFailed('GPTConfig', half, new RangeError('Array buffer allocation failed'), mark)).toThrow(
       'GPTConfig: could not allocate the weights (Array buffer allocation failed); choose smaller sizes',
     );
     expect(tf.memory().numTensors).toBe(before);
+    expect(orphan.lm_head.weight.isDisposed).toBe(true);
   });
 });
 

@@ -14,7 +14,7 @@ import { Linear } from '../linear.js';
 import { checkInputs, weightInit, type Backbone, type BuildOptions, type ModelInputs } from './backbone.js';
 import { readTokenizerIds, type TokenizerIds } from '../tokenizer-ids.js';
 import { CheckpointError, expectModelType, fromSnakeCase, snakeCase, toSnakeCase, type HFConfig } from './checkpoint.js';
-import { allocationFailed, checkHFTypes, expectWeights, loadPretrained, pretrainedFromTensors, savePretrained, type PretrainedFormat, type WeightShapes } from './pretrained.js';
+import { allocationFailed, checkHFTypes, expectWeights, loadPretrained, pretrainedFromTensors, savePretrained, variableMark, type PretrainedFormat, type WeightShapes } from './pretrained.js';
 
 /** BERT's configuration: HF's BertConfig keys in camelCase, with its defaults (BERT-base). */
 export interface BERTConfig {
@@ -212,6 +212,7 @@ export class BertModel extends Module implements Backbone {
     super();
     const c = (this.config = resolveBERTConfig(config));
     const rng = new Rng(c.seed).fork('bert');
+    const mark = variableMark();
     try {
       this.embeddings = this.registerModule('embeddings', new BertEmbeddings(c, rng.fork('embeddings'), options));
       const layers = new ModuleList<BertLayer>([]);
@@ -220,7 +221,7 @@ export class BertModel extends Module implements Backbone {
       for (let i = 0; i < c.numHiddenLayers; i++) layers.push(new BertLayer(c, rng.fork('encoder').fork(i), options));
       this.pooler = this.registerModule('pooler', new Dense(c.hiddenSize, c.hiddenSize, weightInit(c.initializerRange, options), rng.fork('pooler')));
     } catch (error) {
-      allocationFailed('BERTConfig', this, error);
+      allocationFailed('BERTConfig', this, error, mark);
     }
   }
 
@@ -408,10 +409,11 @@ export class BERT extends Module {
     super();
     this.bert = this.registerModule('bert', new BertModel(config, options));
     const c = (this.config = this.bert.config);
+    const mark = variableMark();
     try {
       this.cls = this.registerModule('cls', new BertPreTrainingHeads(c, this.bert.embeddings.word_embeddings.weight, new Rng(c.seed).fork('cls'), options));
     } catch (error) {
-      allocationFailed('BERTConfig', this, error);
+      allocationFailed('BERTConfig', this, error, mark);
     }
   }
 

@@ -11,7 +11,7 @@ import { TransformerStack } from '../transformer-block.js';
 import { checkInputs, weightInit, type Backbone, type BuildOptions, type ModelInputs } from './backbone.js';
 import { readTokenizerIds, type TokenizerIds } from '../tokenizer-ids.js';
 import { expectModelType, fromSnakeCase, snakeCase, toSnakeCase, type HFConfig } from './checkpoint.js';
-import { allocationFailed, checkHFTypes, expectWeights, loadPretrained, pretrainedFromTensors, savePretrained, type PretrainedFormat, type WeightShapes } from './pretrained.js';
+import { allocationFailed, checkHFTypes, expectWeights, loadPretrained, pretrainedFromTensors, savePretrained, variableMark, type PretrainedFormat, type WeightShapes } from './pretrained.js';
 
 /** The encoder-decoder's configuration, with the paper's base model as defaults. */
 export interface EncoderDecoderConfig {
@@ -232,10 +232,11 @@ export class EncoderDecoder extends Module {
   constructor(config: EncoderDecoderConfig, options: BuildOptions = {}) {
     super();
     const c = (this.config = resolveEncoderDecoderConfig(config));
+    const mark = variableMark();
     try {
       this.model = this.registerModule('model', new Seq2SeqBody(c, new Rng(c.seed).fork('model'), options));
     } catch (error) {
-      allocationFailed('EncoderDecoderConfig', this, error);
+      allocationFailed('EncoderDecoderConfig', this, error, mark);
     }
   }
 

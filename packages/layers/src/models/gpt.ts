@@ -12,7 +12,7 @@ import { LayerNorm } from '../layer-norm.js';
 import { checkInputs, weightInit, type Backbone, type BuildOptions, type ModelInputs } from './backbone.js';
 import { readTokenizerIds, type TokenizerIds } from '../tokenizer-ids.js';
 import { CheckpointError, expectModelType, fromSnakeCase, snakeCase, toSnakeCase, type HFConfig } from './checkpoint.js';
-import { allocationFailed, checkHFTypes, expectWeights, loadPretrained, pretrainedFromTensors, savePretrained, type PretrainedFormat, type WeightShapes } from './pretrained.js';
+import { allocationFailed, checkHFTypes, expectWeights, loadPretrained, pretrainedFromTensors, savePretrained, variableMark, type PretrainedFormat, type WeightShapes } from './pretrained.js';
 
 /** GPT's configuration: HF's GPT2Config keys in camelCase, with its defaults (GPT-2 small). */
 export interface GPTConfig {
@@ -119,6 +119,7 @@ export class GPTBlock extends Module {
     const init = weightInit(c.initializerRange, options);
     // GPT-2 scales the residual projections' init by 1/sqrt(2 nLayer): each block adds two.
     const outputInit = weightInit(c.initializerRange / Math.sqrt(2 * c.nLayer), options);
+    const mark = variableMark();
     try {
     this.ln_1 = this.registerModule('ln_1', new LayerNorm(c.nEmbd, { epsilon: c.layerNormEpsilon }));
     this.attn = this.registerModule(
@@ -133,7 +134,7 @@ export class GPTBlock extends Module {
     );
     this.residDrop = this.registerModule('resid_dropout', new Dropout(c.residPdrop, rng.fork('resid_dropout')));
     } catch (error) {
-      allocationFailed('GPTConfig', this, error);
+      allocationFailed('GPTConfig', this, error, mark);
     }
   }
 
@@ -161,6 +162,7 @@ export class GPTModel extends Module implements Backbone {
     const c = (this.config = resolveGPTConfig(config));
     const rng = new Rng(c.seed).fork('transformer');
     const init = weightInit(c.initializerRange, options);
+    const mark = variableMark();
     try {
       this.wte = this.registerModule('wte', new TokenEmbedding(c.vocabSize, c.nEmbd, { init, rng: rng.fork('wte') }));
       this.wpe = this.registerModule('wpe', new LearnedPositionEmbedding(c.nPositions, c.nEmbd, { init, rng: rng.fork('wpe') }));
@@ -171,7 +173,7 @@ export class GPTModel extends Module implements Backbone {
       for (let i = 0; i < c.nLayer; i++) blocks.push(new GPTBlock(c, rng.fork('h').fork(i), options));
       this.ln_f = this.registerModule('ln_f', new LayerNorm(c.nEmbd, { epsilon: c.layerNormEpsilon }));
     } catch (error) {
-      allocationFailed('GPTConfig', this, error);
+      allocationFailed('GPTConfig', this, error, mark);
     }
   }
 
@@ -316,13 +318,14 @@ export class GPT extends Module {
     super();
     this.transformer = this.registerModule('transformer', new GPTModel(config, options));
     const c = (this.config = this.transformer.config);
+    const mark = variableMark();
     try {
       const head = c.tieWordEmbeddings
         ? this.transformer.wte.weight
         : weightInit(c.initializerRange, options)([c.vocabSize, c.nEmbd], new Rng(c.seed).fork('lm_head'));
       this.lm_head = this.registerModule('lm_head', new LMHead(head));
     } catch (error) {
-      allocationFailed('GPTConfig', this, error);
+      allocationFailed('GPTConfig', this, error, mark);
     }
   }
 

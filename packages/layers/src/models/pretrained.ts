@@ -139,16 +139,26 @@ export function checkHFTypes(where: string, hf: HFConfig, types: HFFieldTypes): 
   }
 }
 
+/** The variables alive now, so that a failed build can free every one it created (see {@link allocationFailed}). */
+export function variableMark(): ReadonlySet<string> {
+  return new Set(Object.keys(tf.engine().registeredVariables));
+}
+
 /**
- * For a model constructor's catch: frees what was allocated so far and rethrows, turning tfjs's
- * RangeError for weights too large for this machine into a ConfigError.
+ * For a model constructor's catch: frees what was allocated so far (the owner's registered state,
+ * and every variable created since `mark`, e.g. in a block not yet registered) and rethrows,
+ * turning tfjs's RangeError for weights too large for this machine into a ConfigError.
  *
  * ```ts
- * try { ...register modules... } catch (error) { allocationFailed('GPTConfig', this, error); }
+ * const mark = variableMark();
+ * try { ...register modules... } catch (error) { allocationFailed('GPTConfig', this, error, mark); }
  * ```
  */
-export function allocationFailed(where: string, owner: Module, error: unknown): never {
+export function allocationFailed(where: string, owner: Module, error: unknown, mark?: ReadonlySet<string>): never {
   owner.dispose();
+  if (mark) {
+    for (const [name, variable] of Object.entries(tf.engine().registeredVariables)) if (!mark.has(name)) variable.dispose();
+  }
   if (LlmkitError.isInstance(error)) throw error;
   throw new ConfigError(`${where}: could not allocate the weights (${clip(String((error as Error)?.message ?? error))}); choose smaller sizes`, { cause: error });
 }
