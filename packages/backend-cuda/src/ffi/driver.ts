@@ -68,8 +68,8 @@ export function declaredName(declaration: string): string {
 
 type Fn = (...args: unknown[]) => number;
 
-/** Kernel argument kinds for `launch`: device pointers and 32-bit scalars. */
-export type KernelArg = { ptr: DevicePointer } | { i32: number } | { u32: number } | { f32: number };
+/** Kernel argument kinds for `launch`: device pointers, 32-bit scalars, and structs passed by value (their bytes). */
+export type KernelArg = { ptr: DevicePointer | null } | { i32: number } | { u32: number } | { f32: number } | { bytes: Uint8Array };
 
 /** A launch configuration. */
 export interface LaunchConfig {
@@ -250,14 +250,18 @@ export class CudaDriver {
     const values = new ArrayBuffer(8 * Math.max(1, args.length));
     const view = new DataView(values);
     args.forEach((a, i) => {
-      if ('ptr' in a) view.setBigUint64(8 * i, a.ptr, true);
+      if ('ptr' in a) view.setBigUint64(8 * i, a.ptr ?? 0n, true);
       else if ('i32' in a) view.setInt32(8 * i, a.i32, true);
       else if ('u32' in a) view.setUint32(8 * i, a.u32, true);
-      else view.setFloat32(8 * i, a.f32, true);
+      else if ('f32' in a) view.setFloat32(8 * i, a.f32, true);
     });
     const base = koffi.address(values);
     const pointers = new BigUint64Array(Math.max(1, args.length));
-    for (let i = 0; i < args.length; i++) pointers[i] = base + BigInt(8 * i);
+    // A struct's slot points at its own bytes (kept alive by `args` until the call returns).
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i]!;
+      pointers[i] = 'bytes' in a ? koffi.address(a.bytes) : base + BigInt(8 * i);
+    }
     const [gx, gy = 1, gz = 1] = config.grid;
     const [bx, by = 1, bz = 1] = config.block;
     this.call('cuLaunchKernel', fn, gx, gy, gz, bx, by, bz, config.sharedBytes ?? 0, config.stream ?? NULL_STREAM, pointers, null);

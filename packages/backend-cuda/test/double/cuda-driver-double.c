@@ -1,8 +1,9 @@
 // A test double of libcuda.so.1 for machines without a GPU: the driver API symbols the package
 // binds, with device memory in host RAM, validated as the driver validates (calls before cuInit,
 // without a context, past an allocation's end, double frees, out of memory). Kernels do not run
-// here yet (cuModuleLoadData answers CUDA_ERROR_NOT_SUPPORTED): see the package README for the
-// plan to run the .cu sources on the CPU. Built by test/double/build.ts with the system compiler.
+// on the CPU: the kernels/*.cu sources are compiled with g++ through cuda-emulation.h into the same
+// library (emulator.cpp), and cuModuleGetFunction finds them by name whatever image is loaded.
+// Built by test/double/build.ts with the system compiler.
 // LLMKIT_DOUBLE_MEMORY (bytes, default 64 MiB) sets the device's memory; LLMKIT_DOUBLE_DEVICES the count.
 #include <stdint.h>
 #include <stdlib.h>
@@ -11,13 +12,19 @@
 typedef int CUresult;
 enum {
   SUCCESS = 0, INVALID_VALUE = 1, OUT_OF_MEMORY = 2, NOT_INITIALIZED = 3, NO_DEVICE = 100,
-  INVALID_DEVICE = 101, INVALID_CONTEXT = 201, INVALID_HANDLE = 400, NOT_SUPPORTED = 801,
+  INVALID_DEVICE = 101, INVALID_IMAGE = 200, INVALID_CONTEXT = 201, INVALID_HANDLE = 400, NOT_FOUND = 500,
+  LAUNCH_FAILED = 719, NOT_SUPPORTED = 801,
 };
+
+typedef struct EmuKernel EmuKernel;
+const EmuKernel* emu_find_kernel(const char* name);
+int emu_launch(const EmuKernel* k, unsigned gx, unsigned gy, unsigned gz, unsigned bx, unsigned by, unsigned bz, void** params);
 
 static const struct { int code; const char* name; } NAMES[] = {
   {0, "CUDA_SUCCESS"}, {1, "CUDA_ERROR_INVALID_VALUE"}, {2, "CUDA_ERROR_OUT_OF_MEMORY"},
   {3, "CUDA_ERROR_NOT_INITIALIZED"}, {100, "CUDA_ERROR_NO_DEVICE"}, {101, "CUDA_ERROR_INVALID_DEVICE"},
-  {201, "CUDA_ERROR_INVALID_CONTEXT"}, {400, "CUDA_ERROR_INVALID_HANDLE"}, {801, "CUDA_ERROR_NOT_SUPPORTED"},
+  {200, "CUDA_ERROR_INVALID_IMAGE"}, {201, "CUDA_ERROR_INVALID_CONTEXT"}, {400, "CUDA_ERROR_INVALID_HANDLE"},
+  {500, "CUDA_ERROR_NOT_FOUND"}, {719, "CUDA_ERROR_LAUNCH_FAILED"}, {801, "CUDA_ERROR_NOT_SUPPORTED"},
 };
 
 #define MAX_ALLOCS 65536
@@ -148,12 +155,50 @@ CUresult cuMemsetD32Async(uint64_t dst, unsigned int value, size_t count, uint64
 CUresult cuStreamCreate(uint64_t* s, unsigned int flags) { (void)flags; NEED_CTX(); *s = 0x5000 + (uint64_t)(++streams_live); return SUCCESS; }
 CUresult cuStreamSynchronize(uint64_t s) { NEED_CTX(); if (s != 0 && s < 0x5001) return INVALID_HANDLE; return SUCCESS; }
 CUresult cuStreamDestroy_v2(uint64_t s) { NEED_CTX(); if (s < 0x5001) return INVALID_HANDLE; return SUCCESS; }
-CUresult cuModuleLoadData(uint64_t* m, const void* image) { (void)m; (void)image; NEED_CTX(); return NOT_SUPPORTED; }
-CUresult cuModuleUnload(uint64_t m) { (void)m; NEED_CTX(); return INVALID_HANDLE; }
-CUresult cuModuleGetFunction(uint64_t* f, uint64_t m, const char* name) { (void)f; (void)m; (void)name; NEED_CTX(); return INVALID_HANDLE; }
+// Modules: any non-empty image loads (the double cannot run PTX or SASS); functions are found by
+// name among the emulated kernels, so an unknown name fails as the driver fails.
+#define MAX_MODULES 1024
+static int modules_live[MAX_MODULES];
+#define MAX_FUNCTIONS 4096
+static const EmuKernel* handed_out[MAX_FUNCTIONS];
+static int handed_count = 0;
+
+CUresult cuModuleLoadData(uint64_t* m, const void* image) {
+  NEED_CTX();
+  if (!image || ((const unsigned char*)image)[0] == 0) return INVALID_IMAGE;
+  for (int i = 1; i < MAX_MODULES; i++) if (!modules_live[i]) { modules_live[i] = 1; *m = (uint64_t)i; return SUCCESS; }
+  return OUT_OF_MEMORY;
+}
+CUresult cuModuleUnload(uint64_t m) {
+  NEED_CTX();
+  if (m == 0 || m >= MAX_MODULES || !modules_live[m]) return INVALID_HANDLE;
+  modules_live[m] = 0;
+  return SUCCESS;
+}
+CUresult cuModuleGetFunction(uint64_t* f, uint64_t m, const char* name) {
+  NEED_CTX();
+  if (m == 0 || m >= MAX_MODULES || !modules_live[m]) return INVALID_HANDLE;
+  const EmuKernel* k = emu_find_kernel(name);
+  if (!k) return NOT_FOUND;
+  int known = 0;
+  for (int i = 0; i < handed_count; i++) known |= handed_out[i] == k;
+  if (!known && handed_count < MAX_FUNCTIONS) handed_out[handed_count++] = k;
+  *f = (uint64_t)(uintptr_t)k;
+  return SUCCESS;
+}
 CUresult cuLaunchKernel(uint64_t f, unsigned gx, unsigned gy, unsigned gz, unsigned bx, unsigned by, unsigned bz, unsigned shared,
                         uint64_t stream, void* params, void* extra) {
-  (void)f; (void)gx; (void)gy; (void)gz; (void)bx; (void)by; (void)bz; (void)shared; (void)stream; (void)params; (void)extra;
+  (void)stream;
   NEED_CTX();
-  return INVALID_HANDLE;
+  const EmuKernel* k = (const EmuKernel*)(uintptr_t)f;
+  int known = 0;
+  for (int i = 0; i < handed_count; i++) known |= handed_out[i] == k;
+  if (!known) return INVALID_HANDLE;
+  // The driver's launch limits (compute capability 8.0).
+  if (gx == 0 || gy == 0 || gz == 0 || bx == 0 || by == 0 || bz == 0) return INVALID_VALUE;
+  if (gx > 2147483647u || gy > 65535 || gz > 65535) return INVALID_VALUE;
+  if (bx > 1024 || by > 1024 || bz > 64 || (unsigned long)bx * by * bz > 1024) return INVALID_VALUE;
+  if (shared > 49152 || extra != NULL) return INVALID_VALUE;
+  if (!params) return INVALID_VALUE;
+  return emu_launch(k, gx, gy, gz, bx, by, bz, (void**)params) ? SUCCESS : LAUNCH_FAILED;
 }
