@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CudaDriver, type DevicePointer, type KernelArg, type CuStream } from '../src/ffi/driver.js';
 import { KernelModules } from '../src/kernels/modules.js';
+import { Cublas } from '../src/ffi/cublas.js';
 import type { KernelManifest } from '../src/kernels/images.js';
 import { buildDriverDouble } from './double/build.js';
 
@@ -13,6 +14,8 @@ const distKernels = fileURLToPath(new URL('../dist/kernels', import.meta.url));
 
 export interface Harness {
   readonly driver: CudaDriver;
+  /** cuBLAS on the harness's stream: the double's, or the real one on a GPU. */
+  cublas(): Cublas;
   upload(values: Float32Array | Int32Array | Uint8Array): DevicePointer;
   zeros(count: number): DevicePointer;
   read(ptr: DevicePointer, count: number): Float32Array;
@@ -22,7 +25,8 @@ export interface Harness {
 }
 
 export function openHarness(): Harness {
-  const env = onRealGpu ? {} : { LLMKIT_CUDA_LIBCUDA: buildDriverDouble() };
+  const double = onRealGpu ? null : buildDriverDouble();
+  const env = double ? { LLMKIT_CUDA_LIBCUDA: double, LLMKIT_CUBLAS: double } : {};
   const driver = CudaDriver.open({ env: { ...process.env, ...env }, cwd: process.cwd(), home: '/nonexistent' });
   driver.init();
   const device = driver.device(0);
@@ -37,8 +41,16 @@ export function openHarness(): Harness {
     live.push(p);
     return p;
   };
+  let blas: Cublas | null = null;
   return {
     driver,
+    cublas() {
+      if (!blas) {
+        blas = Cublas.open({ env: { ...process.env, ...env }, cwd: process.cwd(), home: '/nonexistent' });
+        blas.create(stream);
+      }
+      return blas;
+    },
     upload(values) {
       const p = alloc(values.byteLength);
       driver.copyToDevice(p, values, stream);

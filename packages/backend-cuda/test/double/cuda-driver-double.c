@@ -56,6 +56,9 @@ static int find_range(uint64_t p, size_t bytes) {
   return -1;
 }
 
+// For cublas-double.c: is [p, p + bytes) inside one live allocation?
+int double_holds_range(uint64_t p, size_t bytes) { return find_range(p, bytes) >= 0; }
+
 CUresult cuInit(unsigned int flags) {
   if (flags != 0) return INVALID_VALUE;
   if (device_count() == 0) return NO_DEVICE;
