@@ -1,7 +1,10 @@
 // Added tokens (special or not): matched in the text before the model sees it, so that
 // "<|endoftext|>" or "[MASK]" is one token whatever the model would make of it.
-import { TokenizerConfigError } from './errors.js';
+import { AddedTokenTrie } from './added-token-trie.js';
 import { charClass, WHITE_SPACE, WORD } from './unicode/char-classes.js';
+
+/** Largest id table `specialFlags` allocates (a hostile file may use ids up to 2^31). */
+export const SPECIAL_TABLE_LIMIT = 1 << 24;
 
 /** An added token, with HF's flags. */
 export interface AddedToken {
@@ -45,9 +48,10 @@ export class AddedVocabulary {
   private readonly entries: Entry[] = [];
   private readonly byContent = new Map<string, Entry>();
   private readonly byId = new Map<number, Entry>();
-  private rawPattern: RegExp | null = null;
+  private rawTrie: AddedTokenTrie | null = null;
   private specialFlagTable: Uint8Array | null = null;
-  private normalizedPattern: RegExp | null = null;
+  private normalizedTrie: AddedTokenTrie | null = null;
+  private largestId = -1;
 
   get size(): number {
     return this.entries.length;
@@ -55,7 +59,6 @@ export class AddedVocabulary {
 
   /** Adds a token with a given id (an existing vocabulary id or a new one); returns false if present. */
   add(token: AddedToken, id: number): boolean {
-    if (token.content.length === 0) throw new TokenizerConfigError('added token content must not be empty');
     const existing = this.byContent.get(token.content);
     if (existing) {
       if (token.special) existing.special = true;
@@ -75,8 +78,9 @@ export class AddedVocabulary {
     this.entries.push(entry);
     this.byContent.set(entry.content, entry);
     this.byId.set(id, entry);
-    this.rawPattern = this.normalizedPattern = null;
+    this.rawTrie = this.normalizedTrie = null;
     this.specialFlagTable = null;
+    this.largestId = Math.max(this.largestId, id);
     return true;
   }
 
@@ -86,11 +90,14 @@ export class AddedVocabulary {
   idToToken(id: number): string | undefined {
     return this.byId.get(id)?.content;
   }
-  /** `flags[id]` is 1 for special tokens (ids past the end are not special): a per-token lookup without hashing. */
+  /**
+   * `flags[id]` is 1 for special tokens: a per-token lookup without hashing. Ids at or past the table's
+   * end are not special, except beyond SPECIAL_TABLE_LIMIT, where callers ask `isSpecial`.
+   */
   specialFlags(): Uint8Array {
     if (this.specialFlagTable === null) {
-      const flags = new Uint8Array(this.maxId() + 1);
-      for (const e of this.entries) if (e.special) flags[e.id] = 1;
+      const flags = new Uint8Array(Math.min(this.maxId() + 1, SPECIAL_TABLE_LIMIT));
+      for (const e of this.entries) if (e.special && e.id < flags.length) flags[e.id] = 1;
       this.specialFlagTable = flags;
     }
     return this.specialFlagTable;
@@ -100,9 +107,7 @@ export class AddedVocabulary {
   }
   /** Largest id used by an added token, or -1. */
   maxId(): number {
-    let m = -1;
-    for (const e of this.entries) m = Math.max(m, e.id);
-    return m;
+    return this.largestId;
   }
   /** Special token contents. */
   specialTokens(): string[] {
@@ -115,44 +120,49 @@ export class AddedVocabulary {
     this.entries.length = 0;
     this.byContent.clear();
     this.byId.clear();
+    this.largestId = -1;
     let next = firstFree;
     for (const e of entries) this.add(e, idOf(e.content) ?? next++);
   }
 
-  /** Matches of tokens with `normalized` equal to the argument, left to right, longest first. */
+  /**
+   * Matches of tokens with `normalized` equal to the argument: HF's leftmost-longest scan. A
+   * single-word token that touches a word character is skipped (the scan goes on after it, as HF's).
+   */
   find(text: string, normalized: boolean): AddedMatch[] {
-    const re = this.pattern(normalized);
-    if (re === null) return [];
+    const trie = this.trie(normalized);
+    if (trie === null) return [];
     const out: AddedMatch[] = [];
-    re.lastIndex = 0;
     let floor = 0;
-    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-      const entry = this.byContent.get(m[0])!;
-      let start = m.index;
-      let end = start + m[0].length;
-      if (entry.singleWord && (isWordAt(text, start - 1) || isWordAt(text, end))) {
-        re.lastIndex = start + 1;
+    for (let i = 0; i < text.length; ) {
+      const hit = trie.longestAt(text, i);
+      if (hit === null || splitsPair(text, i) || splitsPair(text, hit[1])) {
+        i++;
         continue;
       }
+      const entry = this.entries[hit[0]]!;
+      let start = i;
+      let end = hit[1];
+      i = end;
+      if (entry.singleWord && (isWordAt(text, start - 1) || isWordAt(text, end))) continue;
       if (entry.lstrip) while (start > floor && charClass(text.charCodeAt(start - 1)) & WHITE_SPACE) start--;
       if (entry.rstrip) while (end < text.length && charClass(text.charCodeAt(end)) & WHITE_SPACE) end++;
       out.push({ start, end, id: entry.id });
-      floor = end;
-      re.lastIndex = end;
+      floor = i = end;
     }
     return out;
   }
 
-  private pattern(normalized: boolean): RegExp | null {
-    const cached = normalized ? this.normalizedPattern : this.rawPattern;
-    if (cached) return cached;
-    const contents = this.entries.filter((e) => e.normalized === normalized).map((e) => e.content);
-    if (contents.length === 0) return null;
-    contents.sort((a, b) => b.length - a.length);
-    const re = new RegExp(contents.map(escapeRegExp).join('|'), 'gu');
-    if (normalized) this.normalizedPattern = re;
-    else this.rawPattern = re;
-    return re;
+  private trie(normalized: boolean): AddedTokenTrie | null {
+    const cached = normalized ? this.normalizedTrie : this.rawTrie;
+    if (cached) return cached.size > 0 ? cached : null;
+    const trie = new AddedTokenTrie();
+    this.entries.forEach((e, index) => {
+      if (e.normalized === normalized) trie.insert(e.content, index);
+    });
+    if (normalized) this.normalizedTrie = trie;
+    else this.rawTrie = trie;
+    return trie.size > 0 ? trie : null;
   }
 
   toJSON(): AddedTokenJSON[] {
@@ -174,6 +184,7 @@ function isWordAt(text: string, i: number): boolean {
   return i >= 0 && i < text.length && (charClass(text.charCodeAt(i)) & WORD) !== 0;
 }
 
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\\/-]/g, '\\$&');
+/** True when position i falls between the two halves of a surrogate pair. */
+function splitsPair(text: string, i: number): boolean {
+  return i > 0 && i < text.length && (text.charCodeAt(i) & 0xfc00) === 0xdc00 && (text.charCodeAt(i - 1) & 0xfc00) === 0xd800;
 }

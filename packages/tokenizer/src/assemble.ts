@@ -1,6 +1,6 @@
 // Post-processing: lays out one sequence or a pair per the post-processor's template, producing an
 // Encoding with type ids, special-tokens mask and offsets.
-import type { AddedVocabulary } from './added-vocabulary.js';
+import { SPECIAL_TABLE_LIMIT, type AddedVocabulary } from './added-vocabulary.js';
 import { Encoding } from './encoding.js';
 import type { TokenList } from './models/token-list.js';
 import { DEFAULT_TEMPLATE, type PostProcessor } from './processors/post-processor.js';
@@ -51,6 +51,7 @@ export function assemble(
     for (let i = 0; i < n; i++, k++) {
       const id = list.ids[i]!;
       if (id < flags.length) special[k] = flags[id]!;
+      else if (id >= SPECIAL_TABLE_LIMIT && added.isSpecial(id)) special[k] = 1;
       let s = list.starts[i]!;
       let e = list.ends[i]!;
       if (trim !== undefined) {

@@ -57,6 +57,9 @@ export interface BatchEncoding {
   offsets?: Int32Array;
 }
 
+/** Most tokens one padded batch may hold (2^28: 1 GiB of ids). */
+const MAX_BATCH_TOKENS = 2 ** 28;
+
 /** Lays out encodings as a BatchEncoding, padding as asked. */
 export function flattenBatch(
   encodings: readonly Encoding[],
@@ -73,6 +76,10 @@ export function flattenBatch(
   }
   const multiple = options.padToMultipleOf;
   if (padding && multiple && target % multiple !== 0) target += multiple - (target % multiple);
+  // A padding setting from a file can ask for 2^32 tokens a row: refuse before allocating.
+  if (padding && target * batchSize > MAX_BATCH_TOKENS) {
+    throw new TokenizerConfigError(`padding to ${target} tokens × ${batchSize} rows exceeds ${MAX_BATCH_TOKENS} tokens (check maxLength / padToMultipleOf / tokenizer.json padding)`);
+  }
 
   const rowStarts = new Int32Array(batchSize + 1);
   const lengths = new Int32Array(batchSize);

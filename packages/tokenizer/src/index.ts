@@ -50,7 +50,7 @@ export type { Trainer, WordCounts } from './trainers/trainer.js';
 export { BpeTrainer, type BpeTrainerOptions } from './trainers/bpe-trainer.js';
 export { WordPieceTrainer, BERT_SPECIAL_TOKENS, type WordPieceTrainerOptions } from './trainers/wordpiece-trainer.js';
 export { CharTrainer, type CharTrainerOptions } from './trainers/char-trainer.js';
-export { WordCounter, type TextSource } from './trainers/word-counter.js';
+export { WordCounter, type TextSource, type TextChunk } from './trainers/word-counter.js';
 
 export { byteLevelBpe, bertWordPiece, charLevel, setBertTemplate, type BertWordPieceOptions } from './presets.js';
 export { byteLevelAlphabet, toByteLevel } from './unicode/byte-level-alphabet.js';

@@ -25,7 +25,7 @@ export function byteLevelBpe(options: { addPrefixSpace?: boolean } = {}): Tokeni
   return new Tokenizer({
     model: new BPE({ vocab, merges: [] }),
     preTokenizer: new ByteLevel({ addPrefixSpace: options.addPrefixSpace ?? false }),
-    postProcessor: new ByteLevelProcessing(false),
+    postProcessor: new ByteLevelProcessing({ trimOffsets: false }),
     decoder: new ByteLevelDecoder(),
   });
 }

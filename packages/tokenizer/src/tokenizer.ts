@@ -5,19 +5,16 @@ import { assemble } from './assemble.js';
 import { flattenBatch, type BatchEncoding, type EncodeBatchOptions, type PaddingJSON } from './batch.js';
 import { ByteLevelDecoder, byteLevelBytes } from './decoders/byte-level.js';
 import type { Decoder, DecoderJSON } from './decoders/decoder.js';
-import { decoderFromJSON } from './decoders/from-json.js';
 import { encodeSequence } from './encode-sequence.js';
 import { applyShape, captureShape, type JSONShape } from './io/json-shape.js';
+import { readTokenizerJSON } from './io/tokenizer-json.js';
+import { decodeUtf8, quote } from './io/untrusted.js';
 import type { Encoding } from './encoding.js';
 import { TokenizerConfigError, TokenizerFormatError } from './errors.js';
-import { modelFromJSON } from './models/from-json.js';
 import type { Model, ModelJSON } from './models/model.js';
 import { TokenList } from './models/token-list.js';
-import { normalizerFromJSON } from './normalizers/from-json.js';
 import type { Normalizer, NormalizerJSON } from './normalizers/normalizer.js';
-import { preTokenizerFromJSON } from './pre-tokenizers/from-json.js';
 import type { PreTokenizer, PreTokenizerJSON } from './pre-tokenizers/pre-tokenizer.js';
-import { postProcessorFromJSON } from './processors/from-json.js';
 import { TemplateProcessing } from './processors/template-processing.js';
 import { addedTokenCount, type PostProcessor, type PostProcessorJSON } from './processors/post-processor.js';
 import type { Trainer } from './trainers/trainer.js';
@@ -83,8 +80,6 @@ export class Tokenizer {
   padding: PaddingJSON | null = null;
   readonly added = new AddedVocabulary();
   private idBytes: Array<Uint8Array | undefined> = [];
-  /** Top-level tokenizer.json fields other than the known ones, kept for an exact round trip. */
-  private extraJSON: Record<string, unknown> = {};
   private jsonVersion = '1.0';
   /** Shape of the tokenizer.json this was loaded from, and the components it produced. */
   private loaded: { shape: JSONShape; components: readonly unknown[] } | null = null;
@@ -102,6 +97,7 @@ export class Tokenizer {
     let added = 0;
     for (const t of tokens) {
       const token = typeof t === 'string' ? { content: t } : t;
+      if (typeof token.content !== 'string' || token.content.length === 0) throw new TokenizerConfigError('addTokens: a token must be a non-empty string');
       const id = this.model.tokenToId(token.content) ?? this.added.tokenToId(token.content) ?? this.nextId();
       if (this.added.add(token, id)) added++;
     }
@@ -238,7 +234,7 @@ export class Tokenizer {
     const name = padToken ?? this.padding?.pad_token;
     if (name !== undefined) {
       const id = this.tokenToId(name);
-      if (id === undefined) throw new TokenizerConfigError(`pad token ${JSON.stringify(name)} is not in the vocabulary`);
+      if (id === undefined) throw new TokenizerConfigError(`pad token ${quote(name)} is not in the vocabulary`);
       return { id, typeId: this.padding?.pad_type_id ?? 0 };
     }
     if (this.padding) return { id: this.padding.pad_id, typeId: this.padding.pad_type_id };
@@ -323,7 +319,6 @@ export class Tokenizer {
       post_processor: this.postProcessor?.toJSON() ?? null,
       decoder: this.decoder?.toJSON() ?? null,
       model: this.model.toJSON(),
-      ...this.extraJSON,
     };
     if (this.loaded === null) return json;
     // Components still as loaded are written in the loaded file's key order.
@@ -348,41 +343,30 @@ export class Tokenizer {
    * UnsupportedComponentError naming it (e.g. `normalizer Precompiled`, `model Unigram`).
    */
   static fromJSON(input: TokenizerJSON | string): Tokenizer {
-    let json: TokenizerJSON;
+    return Tokenizer.parse(input, 'tokenizer.json');
+  }
+
+  private static parse(input: unknown, file: string): Tokenizer {
+    let json: unknown;
     try {
-      json = typeof input === 'string' ? (JSON.parse(input) as TokenizerJSON) : input;
-    } catch (cause) {
-      throw new TokenizerFormatError('tokenizer.json is not valid JSON', { cause });
+      json = typeof input === 'string' ? JSON.parse(input) : input;
+    } catch {
+      throw new TokenizerFormatError(`${file}: not valid JSON`);
     }
-    if (typeof json !== 'object' || json === null || typeof json.model !== 'object' || json.model === null) {
-      throw new TokenizerFormatError('tokenizer.json needs a "model" object');
-    }
-    const tok = new Tokenizer({
-      model: modelFromJSON(json.model),
-      normalizer: json.normalizer ? normalizerFromJSON(json.normalizer) : null,
-      preTokenizer: json.pre_tokenizer ? preTokenizerFromJSON(json.pre_tokenizer) : null,
-      postProcessor: json.post_processor ? postProcessorFromJSON(json.post_processor) : null,
-      decoder: json.decoder ? decoderFromJSON(json.decoder) : null,
-    });
-    tok.jsonVersion = json.version ?? '1.0';
-    tok.truncation = json.truncation ?? null;
-    tok.padding = json.padding ?? null;
-    for (const t of json.added_tokens ?? []) {
-      tok.added.add(
-        { content: t.content, special: t.special, singleWord: t.single_word, lstrip: t.lstrip, rstrip: t.rstrip, normalized: t.normalized },
-        t.id,
-      );
-    }
-    const known = new Set(['version', 'truncation', 'padding', 'added_tokens', 'normalizer', 'pre_tokenizer', 'post_processor', 'decoder', 'model']);
-    for (const [key, value] of Object.entries(json)) if (!known.has(key)) tok.extraJSON[key] = value;
+    const parts = readTokenizerJSON(json, file);
+    const tok = new Tokenizer(parts);
+    tok.jsonVersion = parts.version;
+    tok.truncation = parts.truncation;
+    tok.padding = parts.padding;
+    for (const t of parts.addedTokens) tok.added.add(t, t.id);
     tok.loaded = { shape: captureShape(json) as JSONShape, components: tok.components() };
     return tok;
   }
 
-  /** Reads a tokenizer.json file (Node). */
+  /** Reads a tokenizer.json file (Node). @throws TokenizerFormatError naming the file when it is not UTF-8 or not valid. */
   static async fromFile(path: string): Promise<Tokenizer> {
     const { readFile } = await import('node:fs/promises');
-    return Tokenizer.fromJSON(await readFile(path, 'utf8'));
+    return Tokenizer.parse(decodeUtf8(await readFile(path), quote(path)), quote(path));
   }
 
   /** Writes tokenizer.json (Node). */

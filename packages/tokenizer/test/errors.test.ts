@@ -21,3 +21,25 @@ describe('errors', () => {
     expect(e.message).toBe('bad');
   });
 });
+
+describe('errors of the built package (dist, as bundled by tsup)', () => {
+  test('code and name are the documented class names after bundling, and isInstance works across the two copies', async () => {
+    const built = await import('@llmkit/tokenizer');
+    for (const name of ['TokenizerError', 'TokenizerConfigError', 'TokenizerFormatError', 'UnsupportedComponentError'] as const) {
+      const e = name === 'UnsupportedComponentError' ? new built.UnsupportedComponentError('model X') : new built[name]('m');
+      expect(e.code).toBe(name);
+      expect(e.name).toBe(name);
+    }
+    let thrown: unknown;
+    try {
+      built.Tokenizer.fromJSON('{');
+    } catch (e) {
+      thrown = e;
+    }
+    expect((thrown as { code?: string }).code).toBe('TokenizerFormatError');
+    // The source's classes recognise the dist's errors and the other way round.
+    expect(TokenizerFormatError.isInstance(thrown)).toBe(true);
+    expect(built.TokenizerFormatError.isInstance(new TokenizerFormatError('x'))).toBe(true);
+    expect(built.TokenizerConfigError.isInstance(thrown)).toBe(false);
+  });
+});

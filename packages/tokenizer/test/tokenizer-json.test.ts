@@ -102,12 +102,13 @@ describe('tokenizer.json', () => {
     expect(Tokenizer.fromJSON(text).toString()).toBe(text);
   });
 
-  test('an unknown top-level field and an unknown scalar field survive the round trip', () => {
+  test('an unknown field of a component survives the round trip; an unknown top-level field is rejected, as HF does', () => {
     const json = bertStyleJSON() as TokenizerJSON & { extra?: unknown };
     (json.normalizer as Record<string, unknown>).future_flag = 'x';
-    json.extra = { a: 1 };
     const text = JSON.stringify(json, null, 2);
     expect(Tokenizer.fromJSON(text).toString()).toBe(text);
+    json.extra = { a: 1 };
+    expect(() => Tokenizer.fromJSON(json)).toThrow(/unknown top-level field "extra"/);
   });
 
   test('GPT-2 (50 257 tokens) and a trained WordPiece tokenizer round-trip exactly and encode the same', async () => {

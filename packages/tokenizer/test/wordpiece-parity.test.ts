@@ -39,7 +39,7 @@ describe.each([
 
   test('the trained vocabulary has the requested size and BERT special tokens first', () => {
     expect(ours.getVocabSize()).toBe(3000);
-    expect(['[UNK]', '[CLS]', '[SEP]', '[PAD]', '[MASK]'].map((t) => ours.tokenToId(t))).toEqual([0, 1, 2, 3, 4]);
+    expect(['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'].map((t) => ours.tokenToId(t))).toEqual([0, 1, 2, 3, 4]);
   });
 
   test('identical ids on every line of the mixed-language sample and 1 000 Shakespeare lines', () => {

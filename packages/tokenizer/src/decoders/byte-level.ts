@@ -1,5 +1,6 @@
 // Byte-level decoding: each character of a token stands for a byte; the bytes are UTF-8.
 import { CHAR_TO_BYTE } from '../unicode/byte-level-alphabet.js';
+import type { ByteLevelOptions } from '../pre-tokenizers/byte-level.js';
 import type { Decoder, DecoderJSON } from './decoder.js';
 
 // ignoreBOM: a leading U+FEFF is text, not a byte-order mark (HF's decode keeps it).
@@ -26,14 +27,21 @@ export function byteLevelBytes(tokens: readonly string[]): Uint8Array {
   return out.subarray(0, n);
 }
 
-/** `{"type": "ByteLevel", ...}` as a decoder. */
+/**
+ * `{"type": "ByteLevel", "add_prefix_space", "trim_offsets", "use_regex"}` as a decoder. The options only
+ * round-trip through tokenizer.json (HF shares one ByteLevel struct between the three stages); every
+ * default is HF's `decoders.ByteLevel()` (true).
+ */
 export class ByteLevelDecoder implements Decoder {
   readonly type = 'ByteLevel';
-  constructor(
-    readonly addPrefixSpace = true,
-    readonly trimOffsets = true,
-    readonly useRegex = true,
-  ) {}
+  readonly addPrefixSpace: boolean;
+  readonly trimOffsets: boolean;
+  readonly useRegex: boolean;
+  constructor(options: ByteLevelOptions = {}) {
+    this.addPrefixSpace = options.addPrefixSpace ?? true;
+    this.trimOffsets = options.trimOffsets ?? true;
+    this.useRegex = options.useRegex ?? true;
+  }
   decode(tokens: readonly string[]): string {
     return utf8.decode(byteLevelBytes(tokens));
   }

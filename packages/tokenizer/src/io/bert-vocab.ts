@@ -3,6 +3,8 @@ import { TokenizerError } from '../errors.js';
 import { WordPiece } from '../models/wordpiece.js';
 import { bertWordPiece, type BertWordPieceOptions } from '../presets.js';
 import type { Tokenizer } from '../tokenizer.js';
+import { charClass, WHITE_SPACE } from '../unicode/char-classes.js';
+import { decodeUtf8, quote } from './untrusted.js';
 
 /**
  * A BERT tokenizer (BertNormalizer, BertPreTokenizer, WordPiece, [CLS]/[SEP] template) from vocab.txt.
@@ -10,14 +12,23 @@ import type { Tokenizer } from '../tokenizer.js';
  * const tok = bertFromVocabTxt(readFileSync('vocab.txt', 'utf8'), { lowercase: true });
  */
 export function bertFromVocabTxt(vocabTxt: string, options: Omit<BertWordPieceOptions, 'vocab'> = {}): Tokenizer {
-  const lines = vocabTxt.split('\n');
+  return bertWordPiece({ ...options, vocab: readVocabTxt(vocabTxt) });
+}
+
+/**
+ * vocab.txt as HF's WordPiece reads it: line i is token i with trailing White_Space trimmed (Rust's
+ * trim_end), a final newline ends the last line, and a repeated token keeps its last line's id.
+ */
+export function readVocabTxt(text: string): Map<string, number> {
+  const lines = text.split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
   const vocab = new Map<string, number>();
   lines.forEach((line, i) => {
-    const token = line.replace(/\r$/, '');
-    if (!vocab.has(token)) vocab.set(token, i);
+    let end = line.length;
+    while (end > 0 && charClass(line.charCodeAt(end - 1)) & WHITE_SPACE) end--;
+    vocab.set(line.slice(0, end), i);
   });
-  return bertWordPiece({ ...options, vocab });
+  return vocab;
 }
 
 /** vocab.txt content of a WordPiece tokenizer. */
@@ -32,5 +43,5 @@ export function toBertVocabTxt(tokenizer: Tokenizer): string {
 /** Reads vocab.txt (Node). */
 export async function loadBertVocab(path: string, options: Omit<BertWordPieceOptions, 'vocab'> = {}): Promise<Tokenizer> {
   const { readFile } = await import('node:fs/promises');
-  return bertFromVocabTxt(await readFile(path, 'utf8'), options);
+  return bertFromVocabTxt(decodeUtf8(await readFile(path), quote(path)), options);
 }

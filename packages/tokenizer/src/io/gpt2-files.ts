@@ -1,5 +1,6 @@
 // GPT-2's original files: vocab.json (token → id) and merges.txt ("#version: 0.2" then "a b" lines).
 import { TokenizerError, TokenizerFormatError } from '../errors.js';
+import { badValue, decodeUtf8, isPlainObject, quote } from './untrusted.js';
 import { ByteLevelDecoder } from '../decoders/byte-level.js';
 import { BPE } from '../models/bpe.js';
 import { ByteLevel } from '../pre-tokenizers/byte-level.js';
@@ -12,24 +13,49 @@ import { Tokenizer } from '../tokenizer.js';
  * @example
  * const tok = gpt2FromFiles(readFileSync('vocab.json', 'utf8'), readFileSync('merges.txt', 'utf8'));
  */
-export function gpt2FromFiles(vocabJson: string | Record<string, number>, mergesTxt: string): Tokenizer {
-  let vocab: Record<string, number>;
+export function gpt2FromFiles(vocabJson: string | Record<string, number>, mergesTxt: string, files = { vocab: 'vocab.json', merges: 'merges.txt' }): Tokenizer {
+  let vocab: unknown;
   try {
-    vocab = typeof vocabJson === 'string' ? (JSON.parse(vocabJson) as Record<string, number>) : vocabJson;
-  } catch (cause) {
-    throw new TokenizerFormatError('vocab.json is not valid JSON', { cause });
+    vocab = typeof vocabJson === 'string' ? JSON.parse(vocabJson) : vocabJson;
+  } catch {
+    throw new TokenizerFormatError(`${files.vocab}: not valid JSON`);
   }
-  const lines = mergesTxt.split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  const merges = lines.filter((l, i) => !(i === 0 && l.startsWith('#version')));
+  if (!isPlainObject(vocab)) throw badValue(files.vocab, 'a {token: id} object', vocab);
+  let model: BPE;
+  try {
+    model = new BPE({ vocab: vocab as Record<string, number>, merges: readMergesTxt(mergesTxt, files.merges), where: files.vocab });
+  } catch (e) {
+    if (TokenizerFormatError.isInstance(e) && e.message.startsWith('BPE merge')) throw new TokenizerFormatError(`${files.merges}: ${e.message}`);
+    throw e;
+  }
   const tok = new Tokenizer({
-    model: new BPE({ vocab, merges: merges.map((m) => m.replace(/\r$/, '')) }),
+    model,
     preTokenizer: new ByteLevel({ addPrefixSpace: false }),
-    postProcessor: new ByteLevelProcessing(false),
+    postProcessor: new ByteLevelProcessing({ trimOffsets: false }),
     decoder: new ByteLevelDecoder(),
   });
-  if ('<|endoftext|>' in vocab) tok.addSpecialTokens(['<|endoftext|>']);
+  if (model.tokenToId('<|endoftext|>') !== undefined) tok.addSpecialTokens(['<|endoftext|>']);
   return tok;
+}
+
+/**
+ * merges.txt as HF reads it: lines (a final newline ends the last one, `\r\n` counts as a newline),
+ * lines starting with `#version` skipped, every other line exactly two tokens split by one space.
+ */
+export function readMergesTxt(text: string, file = 'merges.txt'): Array<[string, string]> {
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  const merges: Array<[string, string]> = [];
+  lines.forEach((raw, i) => {
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (line.startsWith('#version')) return;
+    const space = line.indexOf(' ');
+    if (space < 0 || line.indexOf(' ', space + 1) >= 0) {
+      throw new TokenizerFormatError(`${file} line ${i + 1}: expected two tokens separated by one space, got ${quote(line)}`);
+    }
+    merges.push([line.slice(0, space), line.slice(space + 1)]);
+  });
+  return merges;
 }
 
 /**
@@ -48,7 +74,8 @@ export function toGpt2Files(tokenizer: Tokenizer): { vocabJson: string; mergesTx
 /** Reads vocab.json and merges.txt (Node). */
 export async function loadGpt2Files(vocabPath: string, mergesPath: string): Promise<Tokenizer> {
   const { readFile } = await import('node:fs/promises');
-  return gpt2FromFiles(await readFile(vocabPath, 'utf8'), await readFile(mergesPath, 'utf8'));
+  const files = { vocab: quote(vocabPath), merges: quote(mergesPath) };
+  return gpt2FromFiles(decodeUtf8(await readFile(vocabPath), files.vocab), decodeUtf8(await readFile(mergesPath), files.merges), files);
 }
 
 /** Writes `vocab.json` and `merges.txt` into a directory (Node). */

@@ -10,17 +10,32 @@ export interface JSONShape {
 
 const OPAQUE = new Set(['vocab', 'merges']);
 
-/** Records the shape of a parsed JSON object. */
+/** Records the shape of a parsed JSON object, iteratively (the value may be untrusted and deep). */
 export function captureShape(value: unknown): JSONShape | JSONShape[] | undefined {
-  if (Array.isArray(value)) return value.map((v) => captureShape(v) as JSONShape);
-  if (typeof value !== 'object' || value === null) return undefined;
-  const shape: JSONShape = { keys: Object.keys(value), scalars: {}, children: {} };
-  for (const [key, v] of Object.entries(value)) {
-    if (OPAQUE.has(key)) continue;
-    if (typeof v === 'object' && v !== null) shape.children[key] = captureShape(v);
-    else shape.scalars[key] = v;
+  const shapeOf = (v: unknown): JSONShape | JSONShape[] | undefined =>
+    Array.isArray(v) ? [] : typeof v === 'object' && v !== null ? { keys: Object.keys(v), scalars: {}, children: {} } : undefined;
+  const root = shapeOf(value);
+  const stack: Array<[unknown, JSONShape | JSONShape[]]> = root === undefined ? [] : [[value, root]];
+  while (stack.length > 0) {
+    const [v, shape] = stack.pop()!;
+    if (Array.isArray(shape)) {
+      for (const item of v as unknown[]) {
+        const child = shapeOf(item) as JSONShape;
+        shape.push(child);
+        if (child !== undefined) stack.push([item, child]);
+      }
+      continue;
+    }
+    for (const [key, child] of Object.entries(v as Record<string, unknown>)) {
+      if (OPAQUE.has(key)) continue;
+      if (typeof child === 'object' && child !== null) {
+        const childShape = shapeOf(child)!;
+        shape.children[key] = childShape;
+        stack.push([child, childShape]);
+      } else shape.scalars[key] = child;
+    }
   }
-  return shape;
+  return root;
 }
 
 /**

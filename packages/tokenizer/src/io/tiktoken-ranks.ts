@@ -1,6 +1,7 @@
 // Byte-level BPE from tiktoken-style ranks (as js-tiktoken ships them): the vocabulary is the ranks
 // spelled in byte characters, and each merge is recovered by running BPE on the token's own bytes.
 import { TokenizerFormatError, UnsupportedComponentError } from '../errors.js';
+import { badValue, Fields, quote, readId } from './untrusted.js';
 import { BPE } from '../models/bpe.js';
 import { ByteLevelDecoder } from '../decoders/byte-level.js';
 import { ByteLevel } from '../pre-tokenizers/byte-level.js';
@@ -28,9 +29,9 @@ function parseLatin1(bpeRanks: string): Array<[string, number]> {
   for (const line of bpeRanks.split('\n')) {
     if (!line) continue;
     const [, offsetText, ...tokens] = line.split(' ');
-    const offset = Number.parseInt(offsetText ?? '', 10);
-    if (!Number.isInteger(offset)) throw new TokenizerFormatError(`tiktoken ranks: bad line start ${JSON.stringify(line.slice(0, 20))}`);
-    tokens.forEach((t, i) => out.push([base64ToLatin1(t), offset + i]));
+    const offset = /^\d{1,10}$/.test(offsetText ?? '') ? Number(offsetText) : NaN;
+    if (!Number.isInteger(offset)) throw new TokenizerFormatError(`tiktoken ranks: bad line start ${quote(line.slice(0, 20))}`);
+    tokens.forEach((t, i) => out.push([base64ToLatin1(t), readId(offset + i, 'tiktoken ranks: rank')]));
   }
   return out;
 }
@@ -42,12 +43,23 @@ function parseLatin1(bpeRanks: string): Array<[string, number]> {
  * const tok = fromTiktokenRanks(gpt2);
  */
 export function fromTiktokenRanks(ranks: TiktokenRanks): Tokenizer {
-  if (ranks.pat_str !== TIKTOKEN_GPT2_PATTERN) {
-    throw new UnsupportedComponentError('tiktoken pattern', `only GPT-2's pattern is implemented, got ${ranks.pat_str}`);
+  const fields = new Fields(ranks, 'tiktoken ranks');
+  const pattern = fields.string('pat_str');
+  if (pattern !== TIKTOKEN_GPT2_PATTERN) {
+    throw new UnsupportedComponentError('tiktoken pattern', `only GPT-2's pattern is implemented, got ${quote(pattern)}`);
   }
-  const entries = parseLatin1(ranks.bpe_ranks).sort((x, y) => x[1] - y[1]);
+  const specials = fields.object('special_tokens');
+  const specialIds = Object.entries(specials.value).map(([content, id]) => [content, readId(id, `tiktoken ranks special_tokens[${quote(content)}]`)] as const);
+  const entries = parseLatin1(fields.string('bpe_ranks')).sort((x, y) => x[1] - y[1]);
+  // As tiktoken's CoreBPE: every token and every rank appears once.
   const rankOf = new Map<string, number>();
-  for (const [bytes, rank] of entries) rankOf.set(bytes, rank);
+  for (let i = 0; i < entries.length; i++) {
+    const [bytes, rank] = entries[i]!;
+    if (i > 0 && entries[i - 1]![1] === rank) throw new TokenizerFormatError(`tiktoken ranks: rank ${rank} is given twice`);
+    if (rankOf.has(bytes)) throw new TokenizerFormatError(`tiktoken ranks: a token appears twice (ranks ${rankOf.get(bytes)} and ${rank})`);
+    if (bytes.length === 0) throw new TokenizerFormatError(`tiktoken ranks: rank ${rank} is an empty token`);
+    rankOf.set(bytes, rank);
+  }
   const lower = (part: string, rank: number): boolean => (rankOf.get(part) ?? Infinity) < rank;
 
   const vocab = new Map<string, number>();
@@ -78,10 +90,13 @@ export function fromTiktokenRanks(ranks: TiktokenRanks): Tokenizer {
   const tok = new Tokenizer({
     model: new BPE({ vocab, merges }),
     preTokenizer: new ByteLevel({ addPrefixSpace: false }),
-    postProcessor: new ByteLevelProcessing(false),
+    postProcessor: new ByteLevelProcessing({ trimOffsets: false }),
     decoder: new ByteLevelDecoder(),
   });
-  for (const [content, id] of Object.entries(ranks.special_tokens)) tok.added.add({ content, special: true }, id);
+  for (const [content, id] of specialIds) {
+    if (content.length === 0) throw badValue('tiktoken ranks special_tokens', 'non-empty tokens', content);
+    tok.added.add({ content, special: true }, id);
+  }
   return tok;
 }
 
@@ -116,7 +131,7 @@ function base64ToLatin1(s: string): string {
     const c = s.charCodeAt(i);
     if (c === 61) break; // '='
     const v = c < 128 ? B64[c]! : -1;
-    if (v < 0) throw new TokenizerFormatError(`tiktoken ranks: invalid base64 ${JSON.stringify(s)}`);
+    if (v < 0) throw new TokenizerFormatError(`tiktoken ranks: invalid base64 ${quote(s)}`);
     acc = (acc << 6) | v;
     bits += 6;
     if (bits >= 8) {

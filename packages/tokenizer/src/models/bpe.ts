@@ -1,7 +1,8 @@
 // Byte-pair encoding with ranked merges (HF's BPE model). Byte-level input (GPT-2) takes a fast path:
 // UTF-8 bytes straight to byte-token ids, merges looked up in an integer pair table, results cached
 // per word, so that no strings are built in the hot loop.
-import { TokenizerConfigError, TokenizerFormatError, UnsupportedComponentError } from '../errors.js';
+import { TokenizerError, TokenizerFormatError, UnsupportedComponentError } from '../errors.js';
+import { badValue, describe, Fields, quote } from '../io/untrusted.js';
 import { BYTE_TO_CHAR, toByteLevel } from '../unicode/byte-level-alphabet.js';
 import { VocabModel, type Model, type ModelJSON } from './model.js';
 import { PairTable } from './pair-table.js';
@@ -13,7 +14,10 @@ export interface BPEOptions {
   vocab: Map<string, number> | Record<string, number>;
   /** Merges in rank order, as pairs or as HF's older `"a b"` strings. */
   merges: ReadonlyArray<readonly [string, string]> | readonly string[];
-  /** Token for characters missing from the vocabulary; without one they are dropped (as in HF). */
+  /**
+   * Token for characters missing from the vocabulary; without one they are dropped (as in HF). One that
+   * is not in the vocabulary loads (as in HF) and makes encoding an unknown character an error.
+   */
   unkToken?: string | null;
   /** Prefix of tokens that continue a word (WordPiece-style BPE), e.g. `'##'`. */
   continuingSubwordPrefix?: string | null;
@@ -27,6 +31,8 @@ export interface BPEOptions {
   ignoreMerges?: boolean;
   /** Words cached (word → ids); 0 disables the cache. Default 65 536. */
   cacheCapacity?: number;
+  /** Where the options came from, for error messages (e.g. `'model'` of a tokenizer.json). */
+  where?: string;
 }
 
 type CacheEntry = number | { ids: Int32Array; starts: Int32Array; ends: Int32Array };
@@ -63,7 +69,7 @@ export class BPE extends VocabModel implements Model {
   private cache = new Map<string, CacheEntry>();
 
   constructor(options: BPEOptions) {
-    super(options.vocab);
+    super(options.vocab, `${options.where ?? 'BPE'}.vocab`);
     this.unkToken = options.unkToken ?? null;
     this.continuingSubwordPrefix = options.continuingSubwordPrefix ?? null;
     this.endOfWordSuffix = options.endOfWordSuffix ?? null;
@@ -72,17 +78,8 @@ export class BPE extends VocabModel implements Model {
     this.ignoreMerges = options.ignoreMerges ?? false;
     this.cacheCapacity = options.cacheCapacity ?? 65_536;
     this.unkId = this.unkToken === null ? -1 : (this.vocab.get(this.unkToken) ?? -1);
-    if (this.unkToken !== null && this.unkId < 0) {
-      throw new TokenizerConfigError(`BPE unk_token ${JSON.stringify(this.unkToken)} is not in the vocabulary`);
-    }
 
-    const merges = options.merges.map((m, rank) => {
-      if (typeof m !== 'string') return m as readonly [string, string];
-      this.mergesFormat = 'strings';
-      const space = m.indexOf(' ', 1);
-      if (space < 0) throw new TokenizerFormatError(`BPE merge ${rank} ${JSON.stringify(m)} is not "a b"`);
-      return [m.slice(0, space), m.slice(space + 1)] as const;
-    });
+    const merges = readMerges(options.merges, (format) => (this.mergesFormat = format));
     this.merges = merges;
     this.ranks = new PairTable(merges.length);
     this.mergedId = new Int32Array(merges.length);
@@ -95,7 +92,7 @@ export class BPE extends VocabModel implements Model {
       const idM = this.vocab.get(merged);
       if (idA === undefined || idB === undefined || idM === undefined) {
         const missing = idA === undefined ? a : idB === undefined ? b : merged;
-        throw new TokenizerFormatError(`BPE merge ${rank} (${JSON.stringify(a)}, ${JSON.stringify(b)}): token ${JSON.stringify(missing)} is not in the vocabulary`);
+        throw new TokenizerFormatError(`BPE merge ${rank} (${quote(a)}, ${quote(b)}): token ${quote(missing)} is not in the vocabulary`);
       }
       // A repeated merge keeps its first (lowest) rank, as HF does.
       if (this.ranks.setIfAbsent(idA, idB, rank)) this.mergedId[rank] = idM;
@@ -177,7 +174,8 @@ export class BPE extends VocabModel implements Model {
         lastWasUnk = false;
       } else if (this.byteFallback && this.pushByteFallback(word.slice(i, i + size), i, i + size, symIds, symStarts, symEnds)) {
         lastWasUnk = false;
-      } else if (this.unkId >= 0) {
+      } else if (this.unkToken !== null) {
+        if (this.unkId < 0) throw this.missingUnk();
         if (this.fuseUnk && lastWasUnk) symEnds[symEnds.length - 1] = i + size;
         else {
           symIds.push(this.unkId);
@@ -198,6 +196,10 @@ export class BPE extends VocabModel implements Model {
     }
     local.length = this.merge(local.ids, local.starts, local.ends, symIds.length);
     for (let i = 0; i < local.length; i++) out.push(local.ids[i]!, base + local.starts[i]!, base + local.ends[i]!);
+  }
+
+  private missingUnk(): TokenizerError {
+    return new TokenizerError(`BPE: an unknown character needs unk_token ${quote(this.unkToken!)}, which is not in the vocabulary`);
   }
 
   private pushByteFallback(ch: string, start: number, end: number, ids: number[], starts: number[], ends: number[]): boolean {
@@ -231,7 +233,8 @@ export class BPE extends VocabModel implements Model {
         ids[n] = id;
         starts[n] = s;
         ends[n++] = e;
-      } else if (this.unkId >= 0) {
+      } else if (this.unkToken !== null) {
+        if (this.unkId < 0) throw this.missingUnk();
         if (!(this.fuseUnk && n > 0 && ids[n - 1] === this.unkId)) {
           ids[n] = this.unkId;
           starts[n++] = s;
@@ -379,24 +382,50 @@ export class BPE extends VocabModel implements Model {
     };
   }
 
-  static fromJSON(json: ModelJSON): BPE {
-    if (json.dropout !== null && json.dropout !== undefined) {
-      throw new UnsupportedComponentError('model BPE', `dropout ${String(json.dropout)} (only null is supported)`);
+  /** Parses HF's form. @throws TokenizerFormatError naming a malformed field. */
+  static fromJSON(json: ModelJSON, where = 'model'): BPE {
+    const node = new Fields(json, where);
+    const dropout = node.raw('dropout');
+    if (dropout !== null && dropout !== undefined) {
+      if (typeof dropout !== 'number') throw badValue(`${where}.dropout`, 'null or a number', dropout);
+      throw new UnsupportedComponentError('model BPE', `dropout ${dropout} (only null is supported)`);
     }
-    if (typeof json.vocab !== 'object' || json.vocab === null || !Array.isArray(json.merges)) {
-      throw new TokenizerFormatError('BPE model needs "vocab" (an object) and "merges" (an array)');
-    }
+    const vocab = node.raw('vocab');
+    if (vocab === null || typeof vocab !== 'object' || Array.isArray(vocab)) throw badValue(`${where}.vocab`, 'a {token: id} object', vocab);
     return new BPE({
-      vocab: json.vocab as Record<string, number>,
-      merges: json.merges as string[] | Array<[string, string]>,
-      unkToken: json.unk_token as string | null | undefined,
-      continuingSubwordPrefix: json.continuing_subword_prefix as string | null | undefined,
-      endOfWordSuffix: json.end_of_word_suffix as string | null | undefined,
-      fuseUnk: json.fuse_unk as boolean | undefined,
-      byteFallback: json.byte_fallback as boolean | undefined,
-      ignoreMerges: json.ignore_merges as boolean | undefined,
+      vocab: vocab as Record<string, number>,
+      merges: node.array('merges') as string[],
+      unkToken: node.nullableString('unk_token', null),
+      continuingSubwordPrefix: node.nullableString('continuing_subword_prefix', null),
+      endOfWordSuffix: node.nullableString('end_of_word_suffix', null),
+      fuseUnk: node.bool('fuse_unk', false),
+      byteFallback: node.bool('byte_fallback', false),
+      ignoreMerges: node.bool('ignore_merges', false),
+      where,
     });
   }
+}
+
+/**
+ * Merges as pairs, from `[a, b]` pairs or HF's older `"a b"` strings (exactly one space, as HF splits
+ * them). @throws TokenizerFormatError naming the merge.
+ */
+function readMerges(merges: readonly unknown[], setFormat: (format: 'pairs' | 'strings') => void): Array<readonly [string, string]> {
+  const out: Array<readonly [string, string]> = new Array(merges.length);
+  for (let rank = 0; rank < merges.length; rank++) {
+    const m = merges[rank];
+    if (typeof m === 'string') {
+      setFormat('strings');
+      const space = m.indexOf(' ');
+      if (space < 0 || m.indexOf(' ', space + 1) >= 0) throw new TokenizerFormatError(`BPE merge ${rank}: expected "a b" (two tokens, one space), got ${describe(m)}`);
+      out[rank] = [m.slice(0, space), m.slice(space + 1)];
+    } else if (Array.isArray(m) && m.length === 2 && typeof m[0] === 'string' && typeof m[1] === 'string') {
+      out[rank] = m as [string, string];
+    } else {
+      throw new TokenizerFormatError(`BPE merge ${rank}: expected a pair of tokens ["a", "b"] or "a b", got ${describe(m)}`);
+    }
+  }
+  return out;
 }
 
 const scratch = new TokenList(1024);

@@ -1,6 +1,7 @@
 // Character-level model: one token per code point (what a char-level GPT trains on).
 // Serialized as `{"type": "CharLevel", "vocab", "unk_token"}`, an llmkit extension of tokenizer.json.
-import { TokenizerConfigError, TokenizerError, TokenizerFormatError } from '../errors.js';
+import { TokenizerConfigError, TokenizerError } from '../errors.js';
+import { badValue, Fields, quote } from '../io/untrusted.js';
 import { VocabModel, type Model, type ModelJSON } from './model.js';
 import type { TokenList } from './token-list.js';
 
@@ -26,7 +27,7 @@ export class CharLevel extends VocabModel implements Model {
     this.unkToken = options.unkToken ?? null;
     this.unkId = this.unkToken === null ? -1 : (this.vocab.get(this.unkToken) ?? -1);
     if (this.unkToken !== null && this.unkId < 0) {
-      throw new TokenizerConfigError(`CharLevel unk_token ${JSON.stringify(this.unkToken)} is not in the vocabulary`);
+      throw new TokenizerConfigError(`CharLevel unk_token ${quote(this.unkToken)} is not in the vocabulary`);
     }
   }
 
@@ -36,7 +37,7 @@ export class CharLevel extends VocabModel implements Model {
       const size = cp > 0xffff ? 2 : 1;
       const ch = size === 1 ? word[i]! : word.slice(i, i + 2);
       const id = this.vocab.get(ch) ?? this.unkId;
-      if (id < 0) throw new TokenizerError(`CharLevel: character ${JSON.stringify(ch)} (U+${cp.toString(16).toUpperCase()}) is not in the vocabulary and there is no unk_token`);
+      if (id < 0) throw new TokenizerError(`CharLevel: character ${quote(ch)} (U+${cp.toString(16).toUpperCase()}) is not in the vocabulary and there is no unk_token`);
       out.push(id, base + i, base + i + size);
       i += size;
     }
@@ -48,8 +49,11 @@ export class CharLevel extends VocabModel implements Model {
     return { type: this.type, unk_token: this.unkToken, vocab };
   }
 
-  static fromJSON(json: ModelJSON): CharLevel {
-    if (typeof json.vocab !== 'object' || json.vocab === null) throw new TokenizerFormatError('CharLevel model needs "vocab" (an object)');
-    return new CharLevel({ vocab: json.vocab as Record<string, number>, unkToken: json.unk_token as string | null | undefined });
+  /** Parses the llmkit form. @throws TokenizerFormatError naming a malformed field. */
+  static fromJSON(json: ModelJSON, where = 'model'): CharLevel {
+    const node = new Fields(json, where);
+    const vocab = node.raw('vocab');
+    if (vocab === null || typeof vocab !== 'object' || Array.isArray(vocab)) throw badValue(`${where}.vocab`, 'a {token: id} object', vocab);
+    return new CharLevel({ vocab: vocab as Record<string, number>, unkToken: node.nullableString('unk_token', null) });
   }
 }

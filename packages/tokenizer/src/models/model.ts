@@ -1,4 +1,6 @@
 // The model stage: turns one pre-tokenized word into token ids.
+import { TokenizerConfigError } from '../errors.js';
+import { isPlainObject, quote, readId } from '../io/untrusted.js';
 import type { TokenList } from './token-list.js';
 
 /** A model's tokenizer.json form. */
@@ -28,9 +30,20 @@ export function invertVocab(vocab: Map<string, number>): string[] {
   return out;
 }
 
-/** Reads a `{token: id}` object or Map into a Map, checking that ids are non-negative integers. */
-export function toVocabMap(vocab: Map<string, number> | Record<string, number>): Map<string, number> {
-  return vocab instanceof Map ? new Map(vocab) : new Map(Object.entries(vocab));
+/**
+ * Reads a `{token: id}` object or Map into a Map, checking every id (an integer in [0, 2^31)).
+ * Duplicate ids are allowed, as in HF (the last token with an id is the one decoded).
+ * @throws TokenizerFormatError naming the token and the bad id.
+ */
+export function toVocabMap(vocab: Map<string, number> | Record<string, number>, where = 'vocab'): Map<string, number> {
+  if (!(vocab instanceof Map) && !isPlainObject(vocab)) throw new TokenizerConfigError(`${where}: expected a {token: id} object or Map`);
+  const entries: Iterable<[string, unknown]> = vocab instanceof Map ? vocab : Object.entries(vocab);
+  const out = new Map<string, number>();
+  for (const [token, id] of entries) {
+    if (typeof token !== 'string') throw new TokenizerConfigError(`${where}: tokens must be strings`);
+    out.set(token, readId(id, `${where}[${quote(token)}]`));
+  }
+  return out;
 }
 
 /** The vocabulary half of a {@link Model}: token ↔ id lookups shared by BPE, WordPiece and CharLevel. */
@@ -38,8 +51,8 @@ export abstract class VocabModel {
   protected readonly vocab: Map<string, number>;
   protected readonly vocabR: string[];
 
-  protected constructor(vocab: Map<string, number> | Record<string, number>) {
-    this.vocab = toVocabMap(vocab);
+  protected constructor(vocab: Map<string, number> | Record<string, number>, where = 'vocab') {
+    this.vocab = toVocabMap(vocab, where);
     this.vocabR = invertVocab(this.vocab);
   }
 

@@ -1,18 +1,21 @@
 // WordPiece (BERT): greedy longest-match-first from the start of each word, continuation pieces
 // carry a prefix ('##'); a word with an unmatchable part, or longer than the limit, is one [UNK].
-import { TokenizerConfigError, TokenizerFormatError } from '../errors.js';
+import { TokenizerError } from '../errors.js';
+import { badValue, Fields, quote } from '../io/untrusted.js';
 import { VocabModel, type Model, type ModelJSON } from './model.js';
 import type { TokenList } from './token-list.js';
 
 /** Options of {@link WordPiece}; field names follow HF's `WordPiece` model. */
 export interface WordPieceOptions {
   vocab: Map<string, number> | Record<string, number>;
-  /** Default `'[UNK]'`; must be in the vocabulary. */
+  /** Default `'[UNK]'`. One missing from the vocabulary loads (as in HF) and makes an unknown word an error. */
   unkToken?: string;
   /** Default `'##'`. */
   continuingSubwordPrefix?: string;
   /** Words with more code points than this become unk. Default 100. */
   maxInputCharsPerWord?: number;
+  /** Where the options came from, for error messages. */
+  where?: string;
 }
 
 /**
@@ -30,13 +33,11 @@ export class WordPiece extends VocabModel implements Model {
   private readonly longest: number;
 
   constructor(options: WordPieceOptions) {
-    super(options.vocab);
+    super(options.vocab, `${options.where ?? 'WordPiece'}.vocab`);
     this.unkToken = options.unkToken ?? '[UNK]';
     this.continuingSubwordPrefix = options.continuingSubwordPrefix ?? '##';
     this.maxInputCharsPerWord = options.maxInputCharsPerWord ?? 100;
-    const unk = this.vocab.get(this.unkToken);
-    if (unk === undefined) throw new TokenizerConfigError(`WordPiece unk_token ${JSON.stringify(this.unkToken)} is not in the vocabulary`);
-    this.unkId = unk;
+    this.unkId = this.vocab.get(this.unkToken) ?? -1;
     let longest = 0;
     for (const t of this.vocab.keys()) longest = Math.max(longest, t.length);
     this.longest = longest;
@@ -50,7 +51,7 @@ export class WordPiece extends VocabModel implements Model {
       if (c < 0xdc00 || c > 0xdfff || i === 0 || (word.charCodeAt(i - 1) & 0xfc00) !== 0xd800) chars++;
     }
     if (chars > this.maxInputCharsPerWord) {
-      out.push(this.unkId, base, base + word.length);
+      out.push(this.unk(), base, base + word.length);
       return;
     }
     const mark = out.length;
@@ -75,12 +76,17 @@ export class WordPiece extends VocabModel implements Model {
       }
       if (found < 0) {
         out.length = mark;
-        out.push(this.unkId, base, base + word.length);
+        out.push(this.unk(), base, base + word.length);
         return;
       }
       out.push(found, base + start, base + end);
       start = end;
     }
+  }
+
+  private unk(): number {
+    if (this.unkId < 0) throw new TokenizerError(`WordPiece: an unknown word needs unk_token ${quote(this.unkToken)}, which is not in the vocabulary`);
+    return this.unkId;
   }
 
   toJSON(): ModelJSON {
@@ -95,13 +101,17 @@ export class WordPiece extends VocabModel implements Model {
     };
   }
 
-  static fromJSON(json: ModelJSON): WordPiece {
-    if (typeof json.vocab !== 'object' || json.vocab === null) throw new TokenizerFormatError('WordPiece model needs "vocab" (an object)');
+  /** Parses HF's form. @throws TokenizerFormatError naming a malformed field. */
+  static fromJSON(json: ModelJSON, where = 'model'): WordPiece {
+    const node = new Fields(json, where);
+    const vocab = node.raw('vocab');
+    if (vocab === null || typeof vocab !== 'object' || Array.isArray(vocab)) throw badValue(`${where}.vocab`, 'a {token: id} object', vocab);
     return new WordPiece({
-      vocab: json.vocab as Record<string, number>,
-      unkToken: json.unk_token as string | undefined,
-      continuingSubwordPrefix: json.continuing_subword_prefix as string | undefined,
-      maxInputCharsPerWord: json.max_input_chars_per_word as number | undefined,
+      vocab: vocab as Record<string, number>,
+      unkToken: node.string('unk_token', '[UNK]'),
+      continuingSubwordPrefix: node.string('continuing_subword_prefix', '##'),
+      maxInputCharsPerWord: node.count('max_input_chars_per_word', 100),
+      where,
     });
   }
 }

@@ -1,9 +1,13 @@
 // GPT-2's byte-level pre-tokenizer: the GPT-2 regex split, pieces then read as UTF-8 bytes.
+import { Fields } from '../io/untrusted.js';
 import { splitGpt2 } from './gpt2-split.js';
 import type { PreTokenizer, PreTokenizerJSON } from './pre-tokenizer.js';
 import type { Spans } from './spans.js';
 
-/** Options of {@link ByteLevel}, with HF's names and GPT-2's values as defaults. */
+/**
+ * Options of the three ByteLevel stages ({@link ByteLevel} pre-tokenizer, `ByteLevelDecoder`,
+ * `ByteLevelProcessing`), with HF's names; HF serializes all three as the same struct.
+ */
 export interface ByteLevelOptions {
   /** Insert a space before the text when it does not start with one (RoBERTa-style). Default false. */
   addPrefixSpace?: boolean;
@@ -42,10 +46,12 @@ export class ByteLevel implements PreTokenizer {
   }
 
   static fromJSON(json: PreTokenizerJSON): ByteLevel {
-    return new ByteLevel({
-      addPrefixSpace: json.add_prefix_space as boolean | undefined,
-      trimOffsets: json.trim_offsets as boolean | undefined,
-      useRegex: json.use_regex as boolean | undefined,
-    });
+    return new ByteLevel(readByteLevelOptions(new Fields(json, 'pre_tokenizer')));
   }
 }
+
+/** The ByteLevel fields as HF reads them: add_prefix_space and trim_offsets required, use_regex default true. */
+export function readByteLevelOptions(node: Fields): Required<ByteLevelOptions> {
+  return { addPrefixSpace: node.bool('add_prefix_space'), trimOffsets: node.bool('trim_offsets'), useRegex: node.bool('use_regex', true) };
+}
+

@@ -1,5 +1,6 @@
 // HF's TemplateProcessing: templates such as "[CLS] $A [SEP] $B:1 [SEP]:1", with ":n" the type id.
 import { TokenizerConfigError, TokenizerFormatError } from '../errors.js';
+import { badValue, Fields, isPlainObject, quote, readId } from '../io/untrusted.js';
 import type { PostProcessor, PostProcessorJSON, TemplatePiece } from './post-processor.js';
 
 /** A special token used by a template: its name and the ids (and tokens) it stands for. */
@@ -73,14 +74,26 @@ export class TemplateProcessing implements PostProcessor {
     return { type: this.type, single: this.single.map(pieceToJSON), pair: this.pair.map(pieceToJSON), special_tokens };
   }
 
-  static fromJSON(json: PostProcessorJSON): TemplateProcessing {
-    const specials = Object.values((json.special_tokens ?? {}) as Record<string, TemplateSpecialToken>);
+  /** Parses HF's form. @throws TokenizerFormatError naming a malformed field. */
+  static fromJSON(json: PostProcessorJSON, where = 'post_processor'): TemplateProcessing {
+    const node = new Fields(json, where);
+    const specialsNode = node.object('special_tokens');
+    const specials: TemplateSpecialToken[] = [];
+    for (const [name, value] of Object.entries(specialsNode.value)) {
+      const at = `${specialsNode.where}[${quote(name)}]`;
+      const s = new Fields(value, at);
+      const ids = s.array('ids').map((id, i) => readId(id, `${at}.ids[${i}]`));
+      const tokens = s.array('tokens').map((t, i) => {
+        if (typeof t !== 'string') throw badValue(`${at}.tokens[${i}]`, 'a string', t);
+        return t;
+      });
+      if (ids.length !== tokens.length) throw new TokenizerFormatError(`${at}: ids and tokens must have the same length (${ids.length} ≠ ${tokens.length})`);
+      specials.push({ id: s.string('id'), ids, tokens });
+    }
     const byName = new Map(specials.map((s) => [s.id, s]));
-    const parse = (items: unknown): TemplatePiece[] => {
-      if (!Array.isArray(items)) throw new TokenizerFormatError('TemplateProcessing "single"/"pair" must be arrays');
-      return items.map((item) => pieceFromJSON(item as Record<string, { id: string; type_id: number }>, byName));
-    };
-    return new TemplateProcessing({ single: parse(json.single), pair: parse(json.pair), specialTokens: specials });
+    const parse = (key: string): TemplatePiece[] =>
+      node.array(key).map((item, i) => pieceFromJSON(item, `${where}.${key}[${i}]`, byName));
+    return new TemplateProcessing({ single: parse('single'), pair: parse('pair'), specialTokens: specials });
   }
 }
 
@@ -102,7 +115,7 @@ function parseTemplate(template: string, specials: ReadonlyMap<string, TemplateS
 
 function specialPiece(name: string, typeId: number, specials: ReadonlyMap<string, TemplateSpecialToken>): TemplatePiece {
   const s = specials.get(name);
-  if (s === undefined) throw new TokenizerConfigError(`TemplateProcessing: special token ${JSON.stringify(name)} is used in a template but missing from specialTokens`);
+  if (s === undefined) throw new TokenizerConfigError(`TemplateProcessing: special token ${quote(name)} is used in a template but missing from specialTokens`);
   return { kind: 'special', name, ids: s.ids, tokens: s.tokens, typeId };
 }
 
@@ -112,8 +125,19 @@ function pieceToJSON(p: TemplatePiece): Record<string, { id: string; type_id: nu
     : { Sequence: { id: p.sequence === 0 ? 'A' : 'B', type_id: p.typeId } };
 }
 
-function pieceFromJSON(item: Record<string, { id: string; type_id: number }>, specials: ReadonlyMap<string, TemplateSpecialToken>): TemplatePiece {
-  if (item.Sequence) return { kind: 'sequence', sequence: item.Sequence.id === 'B' ? 1 : 0, typeId: item.Sequence.type_id };
-  if (item.SpecialToken) return specialPiece(item.SpecialToken.id, item.SpecialToken.type_id, specials);
-  throw new TokenizerFormatError(`TemplateProcessing: unknown template piece ${JSON.stringify(item)}`);
+function pieceFromJSON(item: unknown, where: string, specials: ReadonlyMap<string, TemplateSpecialToken>): TemplatePiece {
+  if (!isPlainObject(item)) throw badValue(where, 'a {"Sequence"} or {"SpecialToken"} piece', item);
+  if (Object.hasOwn(item, 'Sequence')) {
+    const p = new Fields(item.Sequence, `${where}.Sequence`);
+    const id = p.oneOf('id', ['A', 'B'] as const);
+    return { kind: 'sequence', sequence: id === 'B' ? 1 : 0, typeId: p.count('type_id', undefined, 0xffffffff) };
+  }
+  if (Object.hasOwn(item, 'SpecialToken')) {
+    const p = new Fields(item.SpecialToken, `${where}.SpecialToken`);
+    const name = p.string('id');
+    const typeId = p.count('type_id', undefined, 0xffffffff);
+    if (!specials.has(name)) throw new TokenizerFormatError(`${where}: special token ${quote(name)} is missing from special_tokens`);
+    return specialPiece(name, typeId, specials);
+  }
+  throw badValue(where, 'a {"Sequence"} or {"SpecialToken"} piece', item);
 }

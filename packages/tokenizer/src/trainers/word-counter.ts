@@ -1,13 +1,24 @@
 // Streams text through a tokenizer's normalizer and pre-tokenizer and counts the words, chunk by
 // chunk, so that training reads a corpus once and never holds it whole.
+import { TokenizerConfigError } from '../errors.js';
+import { describe } from '../io/untrusted.js';
 import type { Normalizer } from '../normalizers/normalizer.js';
 import type { PreTokenizer } from '../pre-tokenizers/pre-tokenizer.js';
 import { Spans } from '../pre-tokenizers/spans.js';
 import { toByteLevel } from '../unicode/byte-level-alphabet.js';
 import { charClass, WHITE_SPACE } from '../unicode/char-classes.js';
 
-/** Text for training: one string, strings, or chunks from an (async) iterable such as a file stream. */
-export type TextSource = string | Iterable<string> | AsyncIterable<string>;
+/**
+ * A piece of training text: a string, or an object with `text` (and `last: true` at the end of a
+ * document, where words never continue), as @llmkit/trainer's sources yield them.
+ */
+export type TextChunk = string | { readonly text: string; readonly last?: boolean };
+
+/**
+ * Text for training: one string; a sync or async iterable of chunks (`readTextFiles(...)`, a file
+ * stream, an array); or a source with a `read()` method returning one (`textFiles(...)` of @llmkit/trainer).
+ */
+export type TextSource = string | Iterable<TextChunk> | AsyncIterable<TextChunk> | { read(): Iterable<TextChunk> | AsyncIterable<TextChunk> };
 
 /** Above this many carried-over characters a chunk is cut at whitespace even if that is not exact. */
 const MAX_CARRY = 1 << 20;
@@ -20,11 +31,23 @@ export class WordCounter {
 
   constructor(private readonly pipeline: { readonly normalizer: Normalizer | null; readonly preTokenizer: PreTokenizer | null }) {}
 
-  /** Feeds all chunks of a source. */
+  /** Feeds all chunks of a source. @throws TokenizerConfigError when it is not a TextSource. */
   async consume(source: TextSource): Promise<void> {
-    if (typeof source === 'string') this.feed(source);
-    else if (Symbol.asyncIterator in source) for await (const chunk of source) this.feed(chunk);
-    else for (const chunk of source) this.feed(chunk);
+    if (typeof source === 'string') {
+      this.feed(source);
+      this.flush();
+      return;
+    }
+    const chunks = iterableOf(source);
+    let n = 0;
+    for await (const chunk of chunks as AsyncIterable<unknown>) {
+      if (typeof chunk === 'string') this.feed(chunk);
+      else if (typeof chunk === 'object' && chunk !== null && typeof (chunk as { text?: unknown }).text === 'string') {
+        this.feed((chunk as { text: string }).text);
+        if ((chunk as { last?: unknown }).last === true) this.flush();
+      } else throw new TokenizerConfigError(`train: chunk ${n} of the text source must be a string or { text }, got ${describe(chunk)}`);
+      n++;
+    }
     this.flush();
   }
 
@@ -81,6 +104,20 @@ export class WordCounter {
     }
     return out;
   }
+}
+
+/** The chunks of a source: itself when iterable, else what its `read()` returns. */
+function iterableOf(source: unknown): Iterable<unknown> | AsyncIterable<unknown> {
+  const isIterable = (v: unknown): v is Iterable<unknown> | AsyncIterable<unknown> =>
+    typeof v === 'object' && v !== null && (Symbol.asyncIterator in v || Symbol.iterator in v);
+  if (isIterable(source)) return source;
+  if (typeof source === 'object' && source !== null && typeof (source as { read?: unknown }).read === 'function') {
+    const read = (source as { read(): unknown }).read();
+    if (isIterable(read)) return read;
+  }
+  throw new TokenizerConfigError(
+    `train: the text source must be a string, an iterable or async iterable of strings, or an object whose read() returns one (readTextFiles(...), textFiles(...)); got ${describe(source)}`,
+  );
 }
 
 function isSpace(c: number): boolean {
