@@ -62,4 +62,20 @@ describe('README examples', () => {
     expect(second).toMatch(/stopped \(max steps\) at step 6; checkpoint out\/step-000006$/m);
     expect(existsSync(join(cwd, 'out', 'metrics.jsonl'))).toBe(true);
   });
+
+  it('pretrain-bert: MLM + SOP on segment pairs; each evaluation reports both parts over the same batches', async () => {
+    const cwd = join(tmp.dir, 'bert');
+    mkdirSync(join(cwd, 'books'), { recursive: true });
+    writeFileSync(join(cwd, 'books', 'a.txt'), makeText(5, 1500)); // enough paragraphs for more than one validation batch of 16 pairs
+    writeFileSync(join(cwd, 'books', 'b.txt'), makeText(6, 1500));
+    const out = await runExample('pretrain-bert', ['books/*.txt', '4'], cwd);
+    const evals = [...out.matchAll(/^step (\d+): val loss (\S+) \(mlm (\S+), sop (\S+); (\d+) batches\)$/gm)].map((m) => m.slice(1).map(Number));
+    expect(evals.map((e) => e[0])).toEqual([1, 2, 3, 4]);
+    for (const [, loss, mlm, sop, batches] of evals) {
+      for (const v of [loss, mlm, sop]) expect(Number.isFinite(v)).toBe(true);
+      expect(batches).toBe(evals[0]![4]);
+    }
+    expect(evals[0]![4]).toBeGreaterThan(1);
+    expect(out).toMatch(/^stopped \(max steps\) at step 4; \d+ tokens$/m);
+  });
 });
