@@ -215,12 +215,11 @@ export class BertModel extends Module implements Backbone {
     const mark = variableMark();
     try {
       this.embeddings = this.registerModule('embeddings', new BertEmbeddings(c, rng.fork('embeddings'), options));
-      const layers = new ModuleList<BertLayer>([]);
+      const layers = new ModuleList(Array.from({ length: c.numHiddenLayers }, (_, i) => new BertLayer(c, rng.fork('encoder').fork(i), options)));
       this.encoder = this.registerModule('encoder', new BertEncoder(layers));
-      // Registered one by one, so that a failure part-way frees the layers already built.
-      for (let i = 0; i < c.numHiddenLayers; i++) layers.push(new BertLayer(c, rng.fork('encoder').fork(i), options));
       this.pooler = this.registerModule('pooler', new Dense(c.hiddenSize, c.hiddenSize, weightInit(c.initializerRange, options), rng.fork('pooler')));
     } catch (error) {
+      // Frees the layers built so far, registered or not.
       allocationFailed('BERTConfig', this, error, mark);
     }
   }

@@ -119,8 +119,6 @@ export class GPTBlock extends Module {
     const init = weightInit(c.initializerRange, options);
     // GPT-2 scales the residual projections' init by 1/sqrt(2 nLayer): each block adds two.
     const outputInit = weightInit(c.initializerRange / Math.sqrt(2 * c.nLayer), options);
-    const mark = variableMark();
-    try {
     this.ln_1 = this.registerModule('ln_1', new LayerNorm(c.nEmbd, { epsilon: c.layerNormEpsilon }));
     this.attn = this.registerModule(
       'attn',
@@ -133,9 +131,6 @@ export class GPTBlock extends Module {
       new FeedForward({ dModel: c.nEmbd, dFF: c.nInner ?? 4 * c.nEmbd, activation, layout: 'gpt2', dropout: c.residPdrop, rng: rng.fork('mlp'), init, outputInit }),
     );
     this.residDrop = this.registerModule('resid_dropout', new Dropout(c.residPdrop, rng.fork('resid_dropout')));
-    } catch (error) {
-      allocationFailed('GPTConfig', this, error, mark);
-    }
   }
 
   forward(x: tf.Tensor, mask: tf.Tensor | undefined, cache: KVCache | undefined): tf.Tensor {
@@ -167,12 +162,10 @@ export class GPTModel extends Module implements Backbone {
       this.wte = this.registerModule('wte', new TokenEmbedding(c.vocabSize, c.nEmbd, { init, rng: rng.fork('wte') }));
       this.wpe = this.registerModule('wpe', new LearnedPositionEmbedding(c.nPositions, c.nEmbd, { init, rng: rng.fork('wpe') }));
       this.drop = this.registerModule('drop', new Dropout(c.embdPdrop, rng.fork('drop')));
-      const blocks = new ModuleList<GPTBlock>([]);
-      this.h = this.registerModule('h', blocks);
-      // Registered one by one, so that a failure part-way frees the blocks already built.
-      for (let i = 0; i < c.nLayer; i++) blocks.push(new GPTBlock(c, rng.fork('h').fork(i), options));
+      this.h = this.registerModule('h', new ModuleList(Array.from({ length: c.nLayer }, (_, i) => new GPTBlock(c, rng.fork('h').fork(i), options))));
       this.ln_f = this.registerModule('ln_f', new LayerNorm(c.nEmbd, { epsilon: c.layerNormEpsilon }));
     } catch (error) {
+      // Frees the blocks built so far, registered or not.
       allocationFailed('GPTConfig', this, error, mark);
     }
   }
