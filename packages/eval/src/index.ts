@@ -10,3 +10,11 @@ export { corpusBleu, sentenceBleu, tokenize13a, type BleuOptions, type BleuScore
 export { corpusChrf, sentenceChrf, type ChrfOptions } from './metrics/chrf.js';
 export { getEntities, entityScores, type Entity, type EntityOptions, type EntityScoreOptions, type EntityScores } from './metrics/entities.js';
 export { rougeScore, corpusRouge, rougeTokenize, type RougeKey, type RougeOptions, type RougeScore } from './metrics/rouge.js';
+export { generate, streamTokens, streamText, type GenerateResult, type Prompts } from './generation/generate.js';
+export { beamSearch, type Beam, type BeamSearchOptions } from './generation/beam-search.js';
+export { type GenerateOptions, type TextCodec } from './generation/options.js';
+export { RepetitionPenalty, NoRepeatNGram, Temperature, TopK, TopP, MinP, type LogitsProcessor } from './generation/logits-processors.js';
+export { GreedySampler, MultinomialSampler, type Sampler } from './generation/samplers.js';
+export { TextStreamDecoder } from './generation/text-stream.js';
+export { ReorderableKVCache } from './generation/beam-cache.js';
+export { decoderLogits, supportsPositionIds, type CausalLM } from './generation/causal-lm.js';
