@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, LlmkitError, Module, safetensorsToTensors, tf, useBackend } from '@llmkit/core';
+import { ConfigError, LlmkitError, Module, StateDictError, safetensorsToTensors, tf, useBackend } from '@llmkit/core';
 import { BERT, CheckpointError, EncoderDecoder, GPT, LIMITS, type HFConfig } from '../src/index.js';
 import { allocationFailed, variableMark } from '../src/models/pretrained.js';
 import { MODELS_DIR } from './reference.js';
@@ -165,6 +165,15 @@ describe('config.json fields are typed as transformers types them', () => {
     expect(rejects(() => GPT.fromPretrained({ ...gpt, model_type: 'x'.repeat(1e6) }, g), CheckpointError)).toMatch(/model_type "x{57}\.\.\."; expected "gpt2"/);
     // What transformers accepts loads: n_inner and the token ids may be null.
     GPT.fromPretrained({ ...gpt, n_inner: null, bos_token_id: null, eos_token_id: null }, g).dispose();
+  });
+
+  it('weights with thousands of stray tensors give a short StateDictError (the full list in its cause), nothing left allocated', () => {
+    const g = tensors['gpt2-tiny']!;
+    const stray = Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`transformer.extra_${i}.weight`, g['transformer.ln_f.bias']!]));
+    const before = tf.memory().numTensors;
+    const message = rejects(() => GPT.fromPretrained(gpt, { ...g, ...stray }), StateDictError);
+    expect(message).toMatch(/^GPT.loadStateDict: 2000 problems.*transformer\.extra_0\.weight.*\.\.\. \(\d+ more characters in error\.cause\)$/s);
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('fromPretrained(null) and non-tensor weights are CheckpointErrors, not TypeErrors', () => {

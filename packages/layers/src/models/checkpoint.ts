@@ -140,6 +140,16 @@ export function loadInto<M extends Module>(model: M, tensors: Record<string, tf.
     return model;
   } catch (error) {
     model.dispose();
-    throw error;
+    throw shortened(error);
   }
+}
+
+/** Longest error message passed on: a weights file with thousands of stray keys would list them all. */
+const MAX_MESSAGE = 300;
+
+/** The same llmkit error with its message cut to MAX_MESSAGE characters (the full one stays in `cause`). */
+function shortened(error: unknown): unknown {
+  if (!LlmkitError.isInstance(error) || error.message.length <= MAX_MESSAGE) return error;
+  const Kind = error.constructor as new (message: string, options?: { cause?: unknown }) => LlmkitError;
+  return new Kind(`${error.message.slice(0, MAX_MESSAGE)}... (${error.message.length - MAX_MESSAGE} more characters in error.cause)`, { cause: error });
 }
