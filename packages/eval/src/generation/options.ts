@@ -71,7 +71,10 @@ export function resolveOptions(where: string, model: CausalLM, o: GenerateOption
   if (doSample) {
     if (o.temperature !== undefined && o.temperature !== 1) processors.push(new Temperature(o.temperature));
     if (o.topK !== undefined && o.topK !== 0) processors.push(new TopK(o.topK));
-    if (o.topP !== undefined && o.topP < 1) processors.push(new TopP(o.topP));
+    if (o.topP !== undefined) {
+      const topP = new TopP(o.topP); // validates p, also when it is 1 (no filtering)
+      if (o.topP < 1) processors.push(topP);
+    }
     if (o.minP !== undefined) processors.push(new MinP(o.minP));
   }
   const vocab = model.config?.vocabSize;
