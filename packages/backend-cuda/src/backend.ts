@@ -10,6 +10,11 @@ import { deviceInfo, formatCudaVersion, initDriver, type CudaDeviceInfo } from '
 import type { SearchContext } from './ffi/discovery.js';
 import { CachingAllocator } from './memory/caching-allocator.js';
 import { CudaKernelBackend } from './tensor-backend/cuda-kernel-backend.js';
+import { cudaKernelConfigs } from './tensor-backend/kernels/index.js';
+import { Cublas } from './ffi/cublas.js';
+import { Nvrtc } from './ffi/nvrtc.js';
+import { KernelModules } from './kernels/modules.js';
+import { readShippedManifest, shippedKernelsDir } from './kernels/shipped.js';
 
 export interface CudaBackendOptions {
   /** llmkit name (default `'cuda'`). */
@@ -20,6 +25,8 @@ export interface CudaBackendOptions {
   readonly experimental?: boolean;
   /** Where to look for the libraries (tests). */
   readonly search?: SearchContext;
+  /** Folder of the compiled kernels (default: this package's dist/kernels). */
+  readonly kernelsDir?: string;
 }
 
 interface Opened {
@@ -54,9 +61,30 @@ export function createCudaBackend(options: CudaBackendOptions = {}): Backend {
       driver.retainPrimaryContext(driver.device(ordinal));
       const stream = driver.createStream();
       const allocator = new CachingAllocator(driver);
-      if (tf.findBackendFactory('cuda') == null) {
-        tf.registerBackend('cuda', () => new CudaKernelBackend(driver, allocator, stream), 0);
+      const kernelsDir = options.kernelsDir ?? shippedKernelsDir();
+      const manifest = readShippedManifest(kernelsDir);
+      if (!manifest || Object.keys(manifest.families).length === 0) {
+        throw new CudaError(
+          { library: 'loader', call: 'init', status: 0, statusName: 'NO_KERNELS' },
+          `no compiled kernels in ${kernelsDir} (manifest.json missing or empty): the package was built without NVRTC`,
+        );
       }
+      let nvrtc: Nvrtc | null = null;
+      try {
+        nvrtc = Nvrtc.open(options.search);
+      } catch {
+        // NVRTC is optional: shipped cubins and PTX cover the common GPUs.
+      }
+      const modules = new KernelModules(driver, device.computeCapability, kernelsDir, manifest, nvrtc);
+      const openCublas = (): Cublas => {
+        const blas = Cublas.open(options.search);
+        blas.create(stream);
+        return blas;
+      };
+      if (tf.findBackendFactory('cuda') == null) {
+        tf.registerBackend('cuda', () => new CudaKernelBackend(driver, allocator, stream, modules, openCublas), 0);
+      }
+      for (const config of cudaKernelConfigs) if (tf.getKernel(config.kernelName, 'cuda') == null) tf.registerKernel(config);
     },
     describe(): BackendDescription {
       const o = opened;

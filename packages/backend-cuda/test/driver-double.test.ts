@@ -2,6 +2,7 @@
 // the package's own koffi bindings: the 'cuda' backend's data path — tensors in device memory,
 // uploads and reads, tf.memory() in device bytes, the caching allocator, the typed out-of-memory
 // error — and the double's own validation (it must fail where the driver fails).
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tf, useBackend, BackendError } from '@llmkit/core';
 import { createCudaBackend } from '../src/backend.js';
@@ -11,7 +12,8 @@ import type { CudaMemoryInfo } from '../src/tensor-backend/cuda-kernel-backend.j
 import { buildDriverDouble } from './double/build.js';
 
 let doublePath: string;
-const search = () => ({ env: { LLMKIT_CUDA_LIBCUDA: doublePath }, cwd: process.cwd(), home: '/nonexistent' });
+const search = () => ({ env: { LLMKIT_CUDA_LIBCUDA: doublePath, LLMKIT_CUBLAS: doublePath }, cwd: process.cwd(), home: '/nonexistent' });
+const kernelsDir = fileURLToPath(new URL('../dist/kernels', import.meta.url));
 
 beforeAll(() => {
   doublePath = buildDriverDouble();
@@ -44,11 +46,11 @@ describe('the double validates as the driver does', () => {
     expect(() => d.device(3)).toThrow(/^cuDeviceGet failed: CUDA_ERROR_INVALID_DEVICE \(101\)$/);
   });
 
-  it('kernels do not run on the double yet: cuModuleLoadData answers CUDA_ERROR_NOT_SUPPORTED', () => {
+  it('an empty module image is CUDA_ERROR_INVALID_IMAGE', () => {
     const d = CudaDriver.open(search());
     d.init();
     d.retainPrimaryContext(d.device(0));
-    expect(() => d.loadModule(new Uint8Array([0]))).toThrow(/^cuModuleLoadData failed: CUDA_ERROR_NOT_SUPPORTED \(801\)$/);
+    expect(() => d.loadModule(new Uint8Array([0]))).toThrow(/^cuModuleLoadData failed: CUDA_ERROR_INVALID_IMAGE \(200\)$/);
   });
 });
 
@@ -64,7 +66,7 @@ describe("the 'cuda' backend's data path on the double", () => {
 
   describe('with the data path enabled', () => {
     beforeAll(async () => {
-      await useBackend(createCudaBackend({ name: 'cuda-double', search: search(), experimental: true }));
+      await useBackend(createCudaBackend({ name: 'cuda-double', search: search(), experimental: true, kernelsDir }));
     });
 
     it('float32, int32 and bool tensors round-trip through device memory', async () => {

@@ -2,10 +2,12 @@
 // allocator, uploads and reads are copies on the backend's stream, tf.memory() reports device
 // bytes. float32 and int32 are stored as themselves; bool as float32 0/1 (the kernels' comparison
 // results), converted on read. Strings stay on the host (tfjs only uses them for metadata).
-import { DataStorage, KernelBackend, engine, util, type BackendValues, type DataId, type DataType } from '@tensorflow/tfjs-core';
+import { DataStorage, KernelBackend, engine, util, type BackendValues, type DataId, type DataType, type TensorInfo } from '@tensorflow/tfjs-core';
 import { CudaError } from '../errors.js';
-import type { CudaDriver, CuStream } from '../ffi/driver.js';
+import type { CudaDriver, CuStream, DevicePointer, KernelArg } from '../ffi/driver.js';
+import type { Cublas } from '../ffi/cublas.js';
 import type { CachingAllocator, DeviceBlock } from '../memory/caching-allocator.js';
+import type { KernelModules } from '../kernels/modules.js';
 
 interface TensorData {
   block: DeviceBlock | null;
@@ -38,8 +40,53 @@ export class CudaKernelBackend extends KernelBackend {
     private readonly driver: CudaDriver,
     private readonly allocator: CachingAllocator,
     private readonly stream: CuStream,
+    private readonly modules: KernelModules | null = null,
+    private readonly openCublas: (() => Cublas) | null = null,
   ) {
     super();
+  }
+
+  private blas: Cublas | null = null;
+
+  /** cuBLAS on this backend's stream, opened on first use. */
+  cublas(): Cublas {
+    if (!this.openCublas) throw new CudaError({ library: 'cublas', call: 'cublas', status: 0, statusName: 'NOT_AVAILABLE' }, 'this cuda backend was created without cuBLAS');
+    return (this.blas ??= this.openCublas());
+  }
+
+  /** The device address of a tensor's data (null for an empty tensor). */
+  pointer(t: TensorInfo): DevicePointer | null {
+    const d = this.data.get(t.dataId);
+    if (!d) throw new CudaError({ library: 'driver', call: 'pointer', status: 0, statusName: 'UNKNOWN_TENSOR' }, 'a kernel input is not held by the cuda backend (disposed?)');
+    return d.block?.ptr ?? null;
+  }
+
+  /** A new output tensor of `shape` (uninitialised) and its device address. */
+  output(shape: number[], dtype: DataType): { info: TensorInfo; ptr: DevicePointer | null } {
+    const { dataId, block } = this.allocateOutput(shape, dtype);
+    return { info: { dataId, shape, dtype }, ptr: block?.ptr ?? null };
+  }
+
+  /** A tensor sharing `t`'s data under another shape (Reshape, Identity). */
+  alias(t: TensorInfo, shape: number[]): TensorInfo {
+    this.incRef(t.dataId);
+    return { dataId: t.dataId, shape, dtype: t.dtype };
+  }
+
+  /** Launches kernel `name` of `family` on this backend's stream. */
+  launch(family: string, name: string, grid: [number, number?, number?], block: [number, number?, number?], args: KernelArg[]): void {
+    if (!this.modules) throw new CudaError({ library: 'driver', call: 'launch', status: 0, statusName: 'NO_KERNELS' }, 'this cuda backend was created without kernels');
+    this.driver.launch(this.modules.fn(family, name), { grid, block, stream: this.stream }, args);
+  }
+
+  /** Copies `bytes` between device buffers on the stream. */
+  copy(dst: DevicePointer, src: DevicePointer, bytes: number): void {
+    if (bytes > 0) this.driver.copyDeviceToDevice(dst, src, bytes, this.stream);
+  }
+
+  /** Fills `count` 32-bit words of `dst` with `bits`. */
+  fill(dst: DevicePointer, bits: number, count: number): void {
+    if (count > 0) this.driver.fill32(dst, bits, count, this.stream);
   }
 
   private store(values: BackendValues | null, shape: number[], dtype: DataType): TensorData {

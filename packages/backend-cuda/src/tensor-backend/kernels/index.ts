@@ -1,0 +1,20 @@
+// The 'cuda' backend's tfjs kernel table: every kernel registered for backend 'cuda'.
+import type { KernelConfig } from '@tensorflow/tfjs-core';
+import { binaryKernels } from './binary.js';
+import { gatherKernels } from './gather.js';
+import { matmulKernels } from './matmul.js';
+import { reduceKernels, softmaxKernels } from './reduce.js';
+import { selectKernels } from './select.js';
+import { shapeKernels } from './shape.js';
+import { unaryKernels } from './unary.js';
+
+export const cudaKernelConfigs: readonly KernelConfig[] = [
+  ...unaryKernels,
+  ...binaryKernels,
+  ...shapeKernels,
+  ...reduceKernels,
+  ...softmaxKernels,
+  ...matmulKernels,
+  ...gatherKernels,
+  ...selectKernels,
+];
