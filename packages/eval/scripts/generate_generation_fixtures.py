@@ -5,6 +5,8 @@
 
   greedy / beam   model.generate(...) token for token (eager attention, float32, CPU, one thread)
   processors      transformers' logits processors applied to fixed score rows
+  pseudo-ppl      BertForPreTraining (packages/testkit/fixtures/models/bert-tiny) MLM log-probabilities
+                  with each scored position masked in turn (Salazar et al. 2020)
   perplexity      HF's documented sliding-window perplexity (docs: "Perplexity of fixed-length models")
                   over a fixed token stream for several (max_length, stride), each window's loss
                   weighted by the number of tokens it scored (see perplexity_cases)
@@ -142,6 +144,25 @@ def perplexity_cases(model):
     return out
 
 
+def pseudo_perplexity_cases():
+    # Salazar et al. 2020: mask each scored position in turn, log p of the true token there.
+    from transformers import BertForPreTraining
+
+    bert = BertForPreTraining.from_pretrained(ROOT / "packages/testkit/fixtures/models/bert-tiny", attn_implementation="eager").eval()
+    out = []
+    for tokens, mask_id, skip in [([2, 45, 17, 88, 9, 60, 31, 3], 4, [0, 7]), ([10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21], 96, [])]:
+        scored = [i for i in range(len(tokens)) if i not in skip]
+        rows = torch.tensor([[mask_id if i == p else t for i, t in enumerate(tokens)] for p in scored])
+        with torch.no_grad():
+            logits = bert(rows, attention_mask=torch.ones_like(rows)).prediction_logits
+        lp = torch.log_softmax(logits.double(), -1)
+        token_lp = [lp[r, p, tokens[p]].item() for r, p in enumerate(scored)]
+        pll = sum(token_lp)
+        out.append({"tokens": tokens, "maskTokenId": mask_id, "skipPositions": skip, "tokenLogProbs": token_lp,
+                    "pseudoLogLikelihood": pll, "pseudoPerplexity": math.exp(-pll / len(scored))})
+    return out
+
+
 def main():
     model = GPT2LMHeadModel.from_pretrained(MODEL_DIR, attn_implementation="eager").eval()
     data = {
@@ -151,6 +172,7 @@ def main():
         "beam": beam_cases(model),
         "processors": processor_cases(),
         "perplexity": perplexity_cases(model),
+        "pseudoPerplexity": pseudo_perplexity_cases(),
     }
     OUT.write_text(json.dumps(data, indent=1) + "\n")
     print(f"wrote {OUT}")

@@ -18,3 +18,5 @@ export { GreedySampler, MultinomialSampler, type Sampler } from './generation/sa
 export { TextStreamDecoder } from './generation/text-stream.js';
 export { ReorderableKVCache } from './generation/beam-cache.js';
 export { decoderLogits, supportsPositionIds, type CausalLM } from './generation/causal-lm.js';
+export { perplexity, textPerplexity, type PerplexityOptions, type PerplexityResult, type TextPerplexityResult } from './perplexity/causal.js';
+export { pseudoPerplexity, type MaskedLM, type PseudoPerplexityOptions, type PseudoPerplexityResult } from './perplexity/pseudo.js';
