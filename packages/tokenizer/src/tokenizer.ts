@@ -231,12 +231,12 @@ export class Tokenizer {
   }
 
   private padTokenId(padToken: string | undefined): { id: number; typeId: number } {
-    const name = padToken ?? this.padding?.pad_token;
-    if (name !== undefined) {
-      const id = this.tokenToId(name);
-      if (id === undefined) throw new TokenizerConfigError(`pad token ${quote(name)} is not in the vocabulary`);
+    if (padToken !== undefined) {
+      const id = this.tokenToId(padToken);
+      if (id === undefined) throw new TokenizerConfigError(`pad token ${quote(padToken)} is not in the vocabulary`);
       return { id, typeId: this.padding?.pad_type_id ?? 0 };
     }
+    // As HF: tokenizer.json's padding pads with pad_id (pad_token is informational).
     if (this.padding) return { id: this.padding.pad_id, typeId: this.padding.pad_type_id };
     for (const candidate of ['[PAD]', '<pad>', '<|endoftext|>']) {
       const id = this.tokenToId(candidate);

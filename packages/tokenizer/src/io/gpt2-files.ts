@@ -1,6 +1,6 @@
 // GPT-2's original files: vocab.json (token → id) and merges.txt ("#version: 0.2" then "a b" lines).
 import { TokenizerError, TokenizerFormatError } from '../errors.js';
-import { badValue, decodeUtf8, isPlainObject, quote } from './untrusted.js';
+import { badValue, decodeUtf8, isPlainObject, MAX_ID, quote, readId } from './untrusted.js';
 import { ByteLevelDecoder } from '../decoders/byte-level.js';
 import { BPE } from '../models/bpe.js';
 import { ByteLevel } from '../pre-tokenizers/byte-level.js';
@@ -21,6 +21,7 @@ export function gpt2FromFiles(vocabJson: string | Record<string, number>, merges
     throw new TokenizerFormatError(`${files.vocab}: not valid JSON`);
   }
   if (!isPlainObject(vocab)) throw badValue(files.vocab, 'a {token: id} object', vocab);
+  vocab = readVocabJson(vocab, files.vocab);
   let model: BPE;
   try {
     model = new BPE({ vocab: vocab as Record<string, number>, merges: readMergesTxt(mergesTxt, files.merges), where: files.vocab });
@@ -36,6 +37,20 @@ export function gpt2FromFiles(vocabJson: string | Record<string, number>, merges
   });
   if (model.tokenToId('<|endoftext|>') !== undefined) tok.addSpecialTokens(['<|endoftext|>']);
   return tok;
+}
+
+/**
+ * vocab.json's entries as HF's BPE.read_file takes them: numbers must be non-negative integers, other
+ * values are skipped. (HF wraps ids ≥ 2^32; llmkit rejects ids ≥ 2^31, see readId.)
+ */
+function readVocabJson(vocab: Record<string, unknown>, file: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [token, id] of Object.entries(vocab)) {
+    if (typeof id !== 'number') continue;
+    if (!Number.isInteger(id) || id < 0) throw badValue(`${file}[${quote(token)}]`, 'a token id (a non-negative integer)', id);
+    out[token] = readId(id > 0xffffffff ? MAX_ID + 1 : id, `${file}[${quote(token)}]`);
+  }
+  return out;
 }
 
 /**

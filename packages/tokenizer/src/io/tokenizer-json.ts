@@ -79,7 +79,7 @@ function readAddedTokens(top: Fields): Array<AddedToken & { id: number }> {
       lstrip: t.bool('lstrip'),
       rstrip: t.bool('rstrip'),
       normalized: t.bool('normalized'),
-      special: t.bool('special', false),
+      special: t.bool('special'),
     };
   });
 }
@@ -103,7 +103,7 @@ function readPadding(value: unknown, where: string): PaddingJSON {
   return {
     strategy,
     direction: p.oneOf('direction', ['Right', 'Left'] as const),
-    pad_to_multiple_of: p.nullableCount('pad_to_multiple_of'),
+    pad_to_multiple_of: p.nullableCount('pad_to_multiple_of', null),
     pad_id: p.count('pad_id', undefined, 0xffffffff),
     pad_type_id: p.count('pad_type_id', undefined, 0xffffffff),
     pad_token: p.string('pad_token'),

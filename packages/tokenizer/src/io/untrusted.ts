@@ -5,8 +5,8 @@ import { TokenizerFormatError } from '../errors.js';
 
 /** Longest untrusted text quoted in a message. */
 const QUOTE_LIMIT = 60;
-/** serde_json's recursion limit, which HF tokenizers inherits: deeper files are rejected. */
-export const MAX_JSON_DEPTH = 128;
+/** Deepest nesting HF tokenizers reads (serde_json's recursion limit): the top-level object is depth 1. */
+export const MAX_JSON_DEPTH = 127;
 
 /** An untrusted string cut to a short prefix (for names such as a component type). */
 export function clip(text: string): string {
@@ -67,6 +67,20 @@ export function checkDepth(root: unknown, where: string, max = MAX_JSON_DEPTH): 
         if (typeof v === 'object' && v !== null) stack.push([v, depth + 1]);
       }
     }
+  }
+}
+
+/**
+ * HF reads most components as "tagged by `type`, else untagged": when the tagged form fails (unknown or
+ * missing type, a bad field), it tries the variants that can be recognised by their fields alone.
+ * Returns `read()`'s component, or null when the fields do not fit (any TokenizerFormatError).
+ */
+export function tryUntagged<T>(read: () => T): T | null {
+  try {
+    return read();
+  } catch (e) {
+    if (TokenizerFormatError.isInstance(e)) return null;
+    throw e;
   }
 }
 

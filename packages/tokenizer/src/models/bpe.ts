@@ -83,12 +83,11 @@ export class BPE extends VocabModel implements Model {
     this.merges = merges;
     this.ranks = new PairTable(merges.length);
     this.mergedId = new Int32Array(merges.length);
-    const prefixLength = this.continuingSubwordPrefix?.length ?? 0;
     for (let rank = 0; rank < merges.length; rank++) {
       const [a, b] = merges[rank]!;
       const idA = this.vocab.get(a);
       const idB = this.vocab.get(b);
-      const merged = a + (prefixLength > 0 && b.startsWith(this.continuingSubwordPrefix!) ? b.slice(prefixLength) : b);
+      const merged = a + withoutPrefix(b, this.continuingSubwordPrefix, rank);
       const idM = this.vocab.get(merged);
       if (idA === undefined || idB === undefined || idM === undefined) {
         const missing = idA === undefined ? a : idB === undefined ? b : merged;
@@ -398,9 +397,10 @@ export class BPE extends VocabModel implements Model {
       unkToken: node.nullableString('unk_token', null),
       continuingSubwordPrefix: node.nullableString('continuing_subword_prefix', null),
       endOfWordSuffix: node.nullableString('end_of_word_suffix', null),
-      fuseUnk: node.bool('fuse_unk', false),
-      byteFallback: node.bool('byte_fallback', false),
-      ignoreMerges: node.bool('ignore_merges', false),
+      // HF reads these three as optional: missing or null is false.
+      fuseUnk: node.nullableBool('fuse_unk', null) ?? false,
+      byteFallback: node.nullableBool('byte_fallback', null) ?? false,
+      ignoreMerges: node.nullableBool('ignore_merges', null) ?? false,
       where,
     });
   }
@@ -412,8 +412,11 @@ export class BPE extends VocabModel implements Model {
  */
 function readMerges(merges: readonly unknown[], setFormat: (format: 'pairs' | 'strings') => void): Array<readonly [string, string]> {
   const out: Array<readonly [string, string]> = new Array(merges.length);
+  // HF reads the list as all "a b" strings or all pairs, never a mix.
+  const strings = typeof merges[0] === 'string';
   for (let rank = 0; rank < merges.length; rank++) {
     const m = merges[rank];
+    if (strings !== (typeof m === 'string')) throw new TokenizerFormatError(`BPE merge ${rank}: expected ${strings ? 'a string "a b"' : 'a pair ["a", "b"]'} like merge 0, got ${describe(m)}`);
     if (typeof m === 'string') {
       setFormat('strings');
       const space = m.indexOf(' ');
@@ -427,6 +430,23 @@ function readMerges(merges: readonly unknown[], setFormat: (format: 'pairs' | 's
   }
   return out;
 }
+
+/**
+ * `b` without its first `prefix.length` UTF-8 bytes, as HF builds a merged token: it cuts whether or not
+ * `b` starts with the prefix (and fails when the cut is past the end or inside a character).
+ */
+function withoutPrefix(b: string, prefix: string | null, rank: number): string {
+  if (prefix === null || prefix.length === 0) return b;
+  if (b.startsWith(prefix)) return b.slice(prefix.length);
+  const bytes = utf8Encoder.encode(b);
+  const cut = utf8Encoder.encode(prefix).length;
+  if (cut > bytes.length || (cut < bytes.length && (bytes[cut]! & 0xc0) === 0x80)) {
+    throw new TokenizerFormatError(`BPE merge ${rank}: token ${quote(b)} is shorter than continuing_subword_prefix ${quote(prefix)}`);
+  }
+  return utf8Decoder.decode(bytes.subarray(cut));
+}
+const utf8Encoder = new TextEncoder();
+const utf8Decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 const scratch = new TokenList(1024);
 const rankScratch = new Int32Array(HEAP_THRESHOLD + 1);

@@ -108,9 +108,9 @@ export class WordPiece extends VocabModel implements Model {
     if (vocab === null || typeof vocab !== 'object' || Array.isArray(vocab)) throw badValue(`${where}.vocab`, 'a {token: id} object', vocab);
     return new WordPiece({
       vocab: vocab as Record<string, number>,
-      unkToken: node.string('unk_token', '[UNK]'),
-      continuingSubwordPrefix: node.string('continuing_subword_prefix', '##'),
-      maxInputCharsPerWord: node.count('max_input_chars_per_word', 100),
+      unkToken: node.string('unk_token'),
+      continuingSubwordPrefix: node.string('continuing_subword_prefix'),
+      maxInputCharsPerWord: node.count('max_input_chars_per_word'),
       where,
     });
   }

@@ -1,5 +1,5 @@
 // HF's TemplateProcessing: templates such as "[CLS] $A [SEP] $B:1 [SEP]:1", with ":n" the type id.
-import { TokenizerConfigError, TokenizerFormatError } from '../errors.js';
+import { TokenizerConfigError, TokenizerError } from '../errors.js';
 import { badValue, Fields, isPlainObject, quote, readId } from '../io/untrusted.js';
 import type { PostProcessor, PostProcessorJSON, TemplatePiece } from './post-processor.js';
 
@@ -53,6 +53,8 @@ export class TemplateProcessing implements PostProcessor {
   }
 
   template(isPair: boolean): readonly TemplatePiece[] {
+    const missing = isPair ? this.missing.pair : this.missing.single;
+    if (missing !== null) throw new TokenizerError(`TemplateProcessing: the ${isPair ? 'pair' : 'single'} template uses special token ${quote(missing)}, which special_tokens lacks`);
     return isPair ? this.pair : this.single;
   }
 
@@ -74,7 +76,13 @@ export class TemplateProcessing implements PostProcessor {
     return { type: this.type, single: this.single.map(pieceToJSON), pair: this.pair.map(pieceToJSON), special_tokens };
   }
 
-  /** Parses HF's form. @throws TokenizerFormatError naming a malformed field. */
+  /** A special token a template names but special_tokens lacks (HF loads such a file and fails to encode). */
+  private missing: { single: string | null; pair: string | null } = { single: null, pair: null };
+
+  /**
+   * Parses HF's form. As HF, special tokens are looked up by their key in `special_tokens`, and a
+   * template naming a missing one loads but cannot encode. @throws TokenizerFormatError naming a malformed field.
+   */
   static fromJSON(json: PostProcessorJSON, where = 'post_processor'): TemplateProcessing {
     const node = new Fields(json, where);
     const specialsNode = node.object('special_tokens');
@@ -82,18 +90,27 @@ export class TemplateProcessing implements PostProcessor {
     for (const [name, value] of Object.entries(specialsNode.value)) {
       const at = `${specialsNode.where}[${quote(name)}]`;
       const s = new Fields(value, at);
+      s.string('id');
       const ids = s.array('ids').map((id, i) => readId(id, `${at}.ids[${i}]`));
       const tokens = s.array('tokens').map((t, i) => {
         if (typeof t !== 'string') throw badValue(`${at}.tokens[${i}]`, 'a string', t);
         return t;
       });
-      if (ids.length !== tokens.length) throw new TokenizerFormatError(`${at}: ids and tokens must have the same length (${ids.length} ≠ ${tokens.length})`);
-      specials.push({ id: s.string('id'), ids, tokens });
+      specials.push({ id: name, ids, tokens });
     }
     const byName = new Map(specials.map((s) => [s.id, s]));
-    const parse = (key: string): TemplatePiece[] =>
-      node.array(key).map((item, i) => pieceFromJSON(item, `${where}.${key}[${i}]`, byName));
-    return new TemplateProcessing({ single: parse('single'), pair: parse('pair'), specialTokens: specials });
+    const missing: { single: string | null; pair: string | null } = { single: null, pair: null };
+    const parse = (key: 'single' | 'pair'): TemplatePiece[] =>
+      node.array(key).map((item, i) => {
+        const piece = pieceFromJSON(item, `${where}.${key}[${i}]`);
+        if (piece.kind === 'sequence') return piece;
+        const s = byName.get(piece.name);
+        if (s === undefined) missing[key] ??= piece.name;
+        return { ...piece, ids: s?.ids ?? [], tokens: s?.tokens ?? [] };
+      });
+    const processor = new TemplateProcessing({ single: parse('single'), pair: parse('pair'), specialTokens: specials });
+    processor.missing = missing;
+    return processor;
   }
 }
 
@@ -125,7 +142,7 @@ function pieceToJSON(p: TemplatePiece): Record<string, { id: string; type_id: nu
     : { Sequence: { id: p.sequence === 0 ? 'A' : 'B', type_id: p.typeId } };
 }
 
-function pieceFromJSON(item: unknown, where: string, specials: ReadonlyMap<string, TemplateSpecialToken>): TemplatePiece {
+function pieceFromJSON(item: unknown, where: string): TemplatePiece {
   if (!isPlainObject(item)) throw badValue(where, 'a {"Sequence"} or {"SpecialToken"} piece', item);
   if (Object.hasOwn(item, 'Sequence')) {
     const p = new Fields(item.Sequence, `${where}.Sequence`);
@@ -134,10 +151,7 @@ function pieceFromJSON(item: unknown, where: string, specials: ReadonlyMap<strin
   }
   if (Object.hasOwn(item, 'SpecialToken')) {
     const p = new Fields(item.SpecialToken, `${where}.SpecialToken`);
-    const name = p.string('id');
-    const typeId = p.count('type_id', undefined, 0xffffffff);
-    if (!specials.has(name)) throw new TokenizerFormatError(`${where}: special token ${quote(name)} is missing from special_tokens`);
-    return specialPiece(name, typeId, specials);
+    return { kind: 'special', name: p.string('id'), ids: [], tokens: [], typeId: p.count('type_id', undefined, 0xffffffff) };
   }
   throw badValue(where, 'a {"Sequence"} or {"SpecialToken"} piece', item);
 }
