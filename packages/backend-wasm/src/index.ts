@@ -10,6 +10,7 @@ import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 import { installFastMatMul, setMatMulGemm } from './fast-matmul.js';
 import { BLAS_ENV, findBlas, parseBlasSetting, type Blas, type BlasSetting } from './blas.js';
 import { installLeadingAxesSum } from './leading-axes-sum.js';
+import { installHeapSlice } from './heap-slice.js';
 import { installHeapGuard } from './heap-guard.js';
 
 /** Kernels tfjs-wasm lacks that training needs (registered once, for the 'wasm' tfjs backend). */
@@ -207,6 +208,7 @@ export const wasmBackend: Backend = {
       }
       installFastMatMul('wasm');
       installLeadingAxesSum('wasm');
+      installHeapSlice('wasm');
       simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) as boolean;
       await initBlas();
       await initThreads();
