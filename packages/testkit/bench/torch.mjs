@@ -18,7 +18,7 @@ const HOW_TO = [
  * Returns { results } (torch_bench.py's JSON) or { skipped } (a message saying why and how to
  * fix it). `args` go to torch_bench.py.
  */
-export function runTorchBench(args = []) {
+export function runTorchBench(args = [], { timeoutMs = 5 * 60 * 1000 } = {}) {
   const python = process.env.LLMKIT_PYTHON ?? join(repo, '.venv', 'bin', 'python');
   if (!existsSync(python)) {
     return { skipped: `PyTorch comparison skipped: no Python at ${python}.\n${HOW_TO}` };
@@ -26,7 +26,7 @@ export function runTorchBench(args = []) {
   const proc = spawnSync(python, [join(here, 'torch_bench.py'), ...args], {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
-    timeout: 5 * 60 * 1000,
+    timeout: timeoutMs,
   });
   if (proc.error) return { skipped: `PyTorch comparison skipped: ${python} failed to start (${proc.error.message}).\n${HOW_TO}` };
   if (proc.status === 3) {

@@ -171,12 +171,37 @@ def tiny_gpt(quick):
     return out
 
 
+def gpt_step(cfg, iters):
+    """One GPT training step (forward, backward, AdamW) of the model gpt-step.mjs times on llmkit."""
+    torch.manual_seed(0)
+    model = TinyGPT(**cfg)
+    ids = torch.randint(0, cfg["vocab"], (cfg["batch"], cfg["block"]))
+    targets = torch.randint(0, cfg["vocab"], (cfg["batch"], cfg["block"]))
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.1)
+
+    def train_step():
+        model.zero_grad(set_to_none=True)
+        model(ids, targets).backward()
+        opt.step()
+
+    return {"numParams": sum(p.numel() for p in model.parameters()), "step": time_it(train_step, **iters)}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--step", help="JSON GPT config: time only its training step (gpt-step.mjs)")
+    ap.add_argument("--iters", help="JSON {warmup, min_iters, max_iters, budget_s} for --step")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
+    if args.step:
+        iters = json.loads(args.iters) if args.iters else {}
+        out = gpt_step(json.loads(args.step), iters)
+        out.update({"torch": torch.__version__, "threads": args.threads})
+        json.dump(out, sys.stdout)
+        print()
+        return
     budget = dict(max_iters=5, budget_s=0.5) if args.quick else {}
     ops = {name: time_it(fn, **budget) for name, fn in op_cases().items()}
     gpt = tiny_gpt(args.quick)
