@@ -331,6 +331,7 @@ const BERT_HF_TYPES = {
   position_embedding_type: 'string',
   bos_token_id: 'int?',
   eos_token_id: 'int?',
+  classifier_dropout: 'number?',
 } as const;
 
 /**

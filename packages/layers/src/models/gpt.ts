@@ -223,6 +223,11 @@ const GPT_HF_TYPES = {
   scale_attn_weights: 'bool',
   reorder_and_upcast_attn: 'bool',
   use_cache: 'bool',
+  summary_type: 'string',
+  summary_activation: 'string?',
+  summary_first_dropout: 'number',
+  summary_proj_to_labels: 'bool',
+  summary_use_proj: 'bool',
 } as const;
 
 /**

@@ -122,20 +122,25 @@ export function expectWeights(
 }
 
 /** The HF types of config.json fields a model does not read but transformers checks (`is_decoder`: bool). */
-export type HFFieldTypes = Readonly<Record<string, 'bool' | 'int' | 'number' | 'string' | 'int?'>>;
+export type HFFieldTypes = Readonly<Record<string, 'bool' | 'int' | 'number' | 'string' | 'int?' | 'number?' | 'string?'>>;
 
 /** Rejects a mistyped field as transformers' strict config classes do (`is_decoder: 1` is not a bool). */
 export function checkHFTypes(where: string, hf: HFConfig, types: HFFieldTypes): void {
   for (const [key, type] of Object.entries(types)) {
     const v = hf[key];
     if (v === undefined) continue;
+    const nullable = type.endsWith('?');
+    const base = nullable ? type.slice(0, -1) : type;
     const ok =
-      type === 'bool' ? typeof v === 'boolean'
-      : type === 'int' ? Number.isSafeInteger(v)
-      : type === 'int?' ? v === null || Number.isSafeInteger(v)
-      : type === 'number' ? typeof v === 'number' && Number.isFinite(v)
-      : typeof v === 'string';
-    if (!ok) throw new CheckpointError(`${where}: config.json '${key}' must be ${type === 'bool' ? 'true or false' : type === 'int?' ? 'an integer or null' : `a ${type === 'int' ? 'integer' : type}`}; got ${show(v)}`);
+      (nullable && v === null) ||
+      (base === 'bool' ? typeof v === 'boolean'
+      : base === 'int' ? Number.isSafeInteger(v)
+      : base === 'number' ? typeof v === 'number' && Number.isFinite(v)
+      : typeof v === 'string');
+    if (!ok) {
+      const what = base === 'bool' ? 'true or false' : base === 'int' ? 'an integer' : base === 'number' ? 'a number' : 'a string';
+      throw new CheckpointError(`${where}: config.json '${key}' must be ${what}${nullable ? ' or null' : ''}; got ${show(v)}`);
+    }
   }
 }
 
