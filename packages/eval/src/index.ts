@@ -20,3 +20,6 @@ export { ReorderableKVCache } from './generation/beam-cache.js';
 export { decoderLogits, supportsPositionIds, type CausalLM } from './generation/causal-lm.js';
 export { perplexity, textPerplexity, type PerplexityOptions, type PerplexityResult, type TextPerplexityResult } from './perplexity/causal.js';
 export { pseudoPerplexity, type MaskedLM, type PseudoPerplexityOptions, type PseudoPerplexityResult } from './perplexity/pseudo.js';
+export { evaluate, type EvalContext, type EvalTask, type EvaluateOptions, type EvaluationResult } from './runner/evaluate.js';
+export { perplexityTask, generationTask, classificationTask, tokenClassificationTask, type GenerationMetric, type SequenceClassifierLike } from './runner/tasks.js';
+export { evaluationCallback, type EvaluationCallback, type EvaluationCallbackOptions } from './runner/callback.js';
