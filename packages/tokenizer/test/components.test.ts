@@ -5,12 +5,16 @@ import {
   BertPreTokenizer,
   BPE,
   ByteLevel,
+  ByteLevelDecoder,
+  ByteLevelProcessing,
   CharLevel,
+  decoderFromJSON,
   Lowercase,
   NFC,
   NFKC,
-  normalizeString,
   NormalizerSequence,
+  normalizeString,
+  postProcessorFromJSON,
   preTokenizeString,
   StripAccents,
   TemplateProcessing,
@@ -101,6 +105,19 @@ describe('models', () => {
   test('CharLevel: one id per code point, astral characters included', () => {
     const tok = new Tokenizer({ model: new CharLevel({ vocab: { a: 0, '😀': 1, '<unk>': 2 }, unkToken: '<unk>' }) });
     expect(Array.from(tok.encodeIds('a😀b'))).toEqual([0, 1, 2]);
+  });
+});
+
+describe('ByteLevel options', () => {
+  test('pre-tokenizer, decoder and post-processor take the same options object and write HF\'s fields', () => {
+    const options = { addPrefixSpace: true, trimOffsets: false, useRegex: false };
+    const expected = { type: 'ByteLevel', add_prefix_space: true, trim_offsets: false, use_regex: false };
+    expect(new ByteLevel(options).toJSON()).toEqual(expected);
+    expect(new ByteLevelDecoder(options).toJSON()).toEqual(expected);
+    expect(new ByteLevelProcessing(options).toJSON()).toEqual(expected);
+    expect(decoderFromJSON(expected)).toMatchObject(options);
+    expect(postProcessorFromJSON(expected)).toMatchObject(options);
+    expect(new ByteLevelProcessing({ trimOffsets: false })).toMatchObject({ addPrefixSpace: true, trimOffsets: false, useRegex: true });
   });
 });
 

@@ -15,6 +15,7 @@ import {
   CharTrainer,
   readTextFiles,
   Tokenizer,
+  TokenizerConfigError,
   WordCounter,
   WordPieceTrainer,
 } from '../src/index.js';
@@ -143,5 +144,35 @@ describe('WordPieceTrainer and CharTrainer', () => {
     expect(tok.idToToken(1)).toBe(chars[0]);
     expect(tok.decode(tok.encodeIds('To be, or not to be'))).toBe('To be, or not to be');
     expect(Array.from(tok.encodeIds('é'))).toEqual([0]);
+  });
+});
+
+describe('training sources', () => {
+  test('train() takes a sync iterable, an async iterable and a { read() } source (as @llmkit/trainer’s textFiles) and counts the same words', async () => {
+    const chunks = [corpus.slice(0, 40_000), corpus.slice(40_000)];
+    const whole = await trainBpe(corpus, 600);
+    const fromArray = await trainBpe(chunks, 600);
+    const fromAsync = await trainBpe(
+      (async function* () {
+        yield* chunks;
+      })(),
+      600,
+    );
+    // What textFiles(...) of @llmkit/trainer returns: an object whose read() yields { text, last } pieces.
+    const documentSource = {
+      describe: () => 'two documents',
+      async *read() {
+        yield { text: chunks[0]!, position: 0, key: 'a', last: false };
+        yield { text: chunks[1]!, position: 1, key: 'a', last: true };
+      },
+    };
+    const fromRead = await trainBpe(documentSource, 600);
+    for (const tok of [fromArray, fromAsync, fromRead]) expect(tok.toString()).toBe(whole.toString());
+  });
+
+  test('a source that is not text is a TokenizerConfigError naming what it got, not "source is not iterable"', async () => {
+    await expect(trainBpe(42 as never)).rejects.toThrow(/train: the text source must be .* got 42/);
+    await expect(trainBpe({ read: () => 5 } as never)).rejects.toThrow(TokenizerConfigError);
+    await expect(trainBpe([1, 2] as never)).rejects.toThrow(/chunk 0 of the text source must be a string or \{ text \}, got 1/);
   });
 });
