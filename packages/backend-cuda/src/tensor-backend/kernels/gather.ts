@@ -5,6 +5,27 @@ import { ShapeError } from '@llmkit/core';
 import { THREADS, gridFor, kernel } from './shared.js';
 
 export const gatherKernels: KernelConfig[] = [
+  kernel('OneHot', ({ inputs, backend, attrs }) => {
+    const indices = inputs.indices!;
+    const { depth, onValue, offValue } = attrs as { depth: number; onValue: number; offValue: number };
+    const dtype = (attrs.dtype as 'float32' | 'int32') ?? 'int32';
+    const shape = [...indices.shape, depth];
+    const count = util.sizeFromShape(indices.shape);
+    if (dtype === 'int32') {
+      // int32 one-hot (tfjs's default dtype) is bookkeeping: build it on the host.
+      const idx = backend.readSync(indices.dataId) as Int32Array;
+      const out = new Int32Array(count * depth).fill(offValue);
+      idx.forEach((v, i) => {
+        if (v >= 0 && v < depth) out[i * depth + v] = onValue;
+      });
+      return { dataId: backend.write(out, shape, 'int32'), shape, dtype };
+    }
+    const o = backend.output(shape, 'float32');
+    if (count * depth > 0) {
+      backend.launch('gather', 'one_hot', gridFor(count * depth), [THREADS], [{ ptr: backend.pointer(indices) }, { ptr: o.ptr }, { i32: count }, { i32: depth }, { f32: onValue }, { f32: offValue }]);
+    }
+    return o.info;
+  }),
   kernel('GatherV2', ({ inputs, backend, attrs }) => {
     const { x, indices } = inputs as { x: TensorInfo; indices: TensorInfo };
     const axis = util.parseAxisParam(attrs.axis as number, x.shape)[0]!;

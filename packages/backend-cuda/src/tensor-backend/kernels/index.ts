@@ -6,12 +6,14 @@ import { matmulKernels } from './matmul.js';
 import { reduceKernels, softmaxKernels } from './reduce.js';
 import { selectKernels } from './select.js';
 import { shapeKernels } from './shape.js';
+import { sliceKernels } from './slice.js';
 import { unaryKernels } from './unary.js';
 
 export const cudaKernelConfigs: readonly KernelConfig[] = [
   ...unaryKernels,
   ...binaryKernels,
   ...shapeKernels,
+  ...sliceKernels,
   ...reduceKernels,
   ...softmaxKernels,
   ...matmulKernels,

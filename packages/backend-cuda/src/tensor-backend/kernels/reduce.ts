@@ -44,7 +44,8 @@ const HOST: Record<string, (row: number[]) => number> = {
 export const reduceKernels: KernelConfig[] = Object.entries(ROW).map(([name, [fn, out]]) =>
   kernel(name, ({ inputs, backend, attrs }) => {
     const x = inputs.x!;
-    const axes = util.parseAxisParam((attrs.axis ?? attrs.axes) as number | number[], x.shape);
+    // tfjs names the attribute `axis` for most reductions and `reductionIndices` for Max and Min.
+    const axes = util.parseAxisParam((attrs.axis ?? attrs.reductionIndices) as number | number[], x.shape);
     const keepDims = Boolean(attrs.keepDims);
     const view = rowsView(backend, x, axes);
     const dtype = out === 'same' ? x.dtype === 'bool' ? 'float32' : x.dtype : out;

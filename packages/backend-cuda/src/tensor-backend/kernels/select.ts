@@ -9,7 +9,8 @@ export const selectKernels: KernelConfig[] = [
     const { condition, t, e } = inputs as { condition: TensorInfo; t: TensorInfo; e: TensorInfo };
     const shape = backend_util.assertAndGetBroadcastShape(backend_util.assertAndGetBroadcastShape(condition.shape, t.shape), e.shape);
     const n = util.sizeFromShape(shape);
-    const o = backend.output(shape, t.dtype === 'bool' ? 'bool' : 'float32');
+    // select_f32 only moves 4-byte values (no arithmetic), so int32 branches pass through bit for bit.
+    const o = backend.output(shape, t.dtype);
     if (n > 0) {
       const layout = packLayout(shape, [condition, t, e].map((x) => broadcastStrides(x.shape, shape)));
       backend.launch('elementwise-binary', 'select_f32', gridFor(n), [THREADS], [{ ptr: backend.pointer(condition) }, { ptr: backend.pointer(t) }, { ptr: backend.pointer(e) }, { ptr: o.ptr }, { i32: n }, { bytes: layout }]);

@@ -108,5 +108,17 @@ export const shapeKernels: KernelConfig[] = [
   kernel('ZerosLike', ({ inputs, backend }) => fillTensor(backend, inputs.x!.shape, inputs.x!.dtype, 0)),
   kernel('OnesLike', ({ inputs, backend }) => fillTensor(backend, inputs.x!.shape, inputs.x!.dtype, 1)),
   kernel('Fill', ({ backend, attrs }) => fillTensor(backend, attrs.shape as number[], (attrs.dtype as DataType) ?? 'float32', attrs.value as number)),
+  kernel('Range', ({ backend, attrs }) => {
+    const { start, stop, step } = attrs as { start: number; stop: number; step: number };
+    const dtype = (attrs.dtype as DataType) ?? 'float32';
+    const n = Math.max(0, Math.ceil((stop - start) / step));
+    if (dtype === 'int32') {
+      const values = Int32Array.from({ length: n }, (_, i) => start + i * step);
+      return { dataId: backend.write(values, [n], 'int32'), shape: [n], dtype };
+    }
+    const o = backend.output([n], 'float32');
+    if (n > 0) backend.launch('elementwise-unary', 'range_f32', gridFor(n), [THREADS], [{ ptr: o.ptr }, { i32: n }, { f32: start }, { f32: step }]);
+    return o.info;
+  }),
   kernel('Transpose', ({ inputs, backend, attrs }) => transpose(backend, inputs.x!, attrs.perm as number[])),
 ];
