@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, LlmkitError, Module, StateDictError, safetensorsToTensors, tf, useBackend } from '@llmkit/core';
-import { BERT, CheckpointError, EncoderDecoder, GPT, LIMITS, type HFConfig } from '../src/index.js';
+import { BERT, CheckpointError, EncoderDecoder, GPT, GPTModel, LIMITS, SequenceClassifier, TokenClassifier, type HFConfig } from '../src/index.js';
 import { allocationFailed, variableMark } from '../src/models/pretrained.js';
 import { MODELS_DIR } from './reference.js';
 
@@ -111,6 +111,10 @@ describe('sizes are bounded and checked against the weights before allocating', 
     );
     expect(rejects(() => new BERT({ hiddenSize: 65536, numAttentionHeads: 1, intermediateSize: 65536 }), ConfigError)).toMatch(/intermediateSize = 4294967296 weights/);
     expect(rejects(() => new EncoderDecoder({ vocabSize: 1e9 }), ConfigError)).toContain("'vocabSize' must be an integer in [1, 16777216]");
+    const body = new GPTModel({ vocabSize: 11, nPositions: 4, nEmbd: 1024, nLayer: 1, nHead: 1 });
+    expect(rejects(() => new SequenceClassifier(body, { numLabels: 1e9 }), ConfigError)).toContain("'numLabels' must be an integer in [1, 16777216]; got 1000000000");
+    expect(rejects(() => new TokenClassifier(body, { numLabels: 2 ** 24 }), ConfigError)).toBe('TokenClassifier: hiddenSize × numLabels = 17179869184 weights in one tensor; at most 2147483647 fit (tfjs indexes with int32)');
+    body.dispose();
     for (const f of FAMILIES) {
       const hf = configOf(f);
       const width = f.name.startsWith('gpt') ? 'n_embd' : 'hidden_size';

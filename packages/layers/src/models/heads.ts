@@ -3,7 +3,7 @@
 // label per token). Names follow HF: GPT-2's `score` (no bias, last real token), BERT's
 // `classifier` (on the pooler output), so HF's *ForSequenceClassification checkpoints load.
 import { ConfigError, Module, Rng, embedding, tf } from '@llmkit/core';
-import { integer, oneOf, optional, positiveInt, positiveNumber, probability, validateConfig } from '../config.js';
+import { LIMITS, integer, oneOf, optional, positiveNumber, probability, requireTensorSizes, sizeAtMost, validateConfig } from '../config.js';
 import { Dropout } from '../dropout.js';
 import { Linear } from '../linear.js';
 import { weightInit, type Backbone, type ModelInputs, type Pooling } from './backbone.js';
@@ -23,7 +23,8 @@ export interface ClassifierOptions {
 }
 
 const schema = {
-  numLabels: [positiveInt, undefined],
+  // As many labels as a vocabulary may have tokens (token classification over a vocabulary).
+  numLabels: [sizeAtMost(LIMITS.vocab), undefined],
   pooling: [optional(oneOf('first', 'last', 'mean', 'pooler')), null],
   dropout: [optional(probability), null],
   initializerRange: [positiveNumber, 0.02],
@@ -79,6 +80,7 @@ abstract class ClassifierBase extends Module {
   ) {
     super();
     const c = validateConfig(new.target.name, options, schema as never) as Required<ClassifierOptions>;
+    requireTensorSizes(new.target.name, [[`hiddenSize × numLabels`, backbone.hiddenSize * c.numLabels]]);
     this.numLabels = c.numLabels;
     this.registerModule(backbone.baseModelPrefix, backbone);
     const rng = new Rng(c.seed).fork(headName);
