@@ -1,0 +1,62 @@
+// Runs every file in examples/ (the README includes them verbatim) and checks what each prints.
+// The examples import '@llmkit/eval' as a user would, i.e. this package's dist: build it first.
+import { readdirSync } from 'node:fs';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { corpusBleu } from '../src/index.js';
+
+/** Imports an example, returning the lines it logged. */
+async function run(name: string): Promise<string[]> {
+  const lines: string[] = [];
+  const log = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void lines.push(args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ')));
+  try {
+    await import(`../examples/${name}`);
+  } finally {
+    log.mockRestore();
+  }
+  return lines;
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('examples', () => {
+  it('every example has a test here', () => {
+    expect(readdirSync(new URL('../examples/', import.meta.url)).sort()).toEqual(['evaluate.ts', 'generate.ts', 'metrics.ts', 'perplexity.ts']);
+  });
+
+  it('metrics.ts: values counted by hand from its inputs', async () => {
+    const lines = await run('metrics.ts');
+    // 4 of 5 right; spam: tp 2, fp 1, fn 0 -> F1 0.8; ham: tp 2, fp 0, fn 1 -> F1 0.8.
+    expect(lines.slice(0, 3)).toEqual(['accuracy 0.8', 'f1 (spam) 0.8000', 'f1 macro 0.8000']);
+    expect(lines[4]).toBe('confusion {"labels":["ham","spam"],"matrix":[[2,1],[0,2]]}');
+    expect(lines[5]).toBe(`BLEU ${corpusBleu(['The cat sat on the mat.', 'It is raining today.'], [['The cat is on the mat.', 'There is a cat on the mat.'], 'It rains today.']).score.toFixed(2)}`);
+    // LCS 6 of 6 and 7 tokens: P 1, R 6/7, F 12/13.
+    expect(lines[8]).toBe(`ROUGE-L F ${(12 / 13).toFixed(4)}`);
+    // PER found, LOC missed: P 1, R 1/2, F 2/3.
+    expect(lines[9]).toBe('entity F1 0.6667');
+  });
+
+  it('generate.ts: greedy, sampled and beam outputs, streaming equals greedy, no tensors left', async () => {
+    const lines = await run('generate.ts');
+    expect(lines[0]).toMatch(/^greedy: ".{12}"$/);
+    expect(JSON.parse(lines[1]!.replace('sampled: ', ''))).toHaveLength(2);
+    expect(lines.filter((l) => l.startsWith('beam: '))).toHaveLength(2);
+    expect(lines.at(-2)).toBe('streamed equals greedy: true');
+    expect(lines.at(-1)).toBe('tensors left: 0');
+  });
+
+  it('perplexity.ts: near-uniform untrained model, windows and scored tokens as the sliding window gives', async () => {
+    const lines = await run('perplexity.ts');
+    // 40 characters: windows start at 0, 8, 16, 24 (the last ends the text); every token but the first is scored.
+    expect(lines[0]).toMatch(/^perplexity \S+ over 39 tokens in 4 windows, \S+ bits\/char$/);
+    expect(lines[1]).toBe('untrained model near uniform (28 tokens): true');
+    // Disjoint windows of 16: 40 tokens in 3 windows, the first token of each unscored.
+    expect(lines[2]).toBe('disjoint windows: 37 tokens scored');
+    expect(lines[3]).toMatch(/^pseudo-perplexity \S+ over 12 tokens$/);
+  });
+
+  it('evaluate.ts: one key per task metric, the callback evaluates at step 2 only', async () => {
+    const lines = await run('evaluate.ts');
+    expect(lines[0]).toBe('keys: perplexity/perplexity perplexity/nll perplexity/tokens perplexity/bitsPerCharacter perplexity/bitsPerByte generation/bleu generation/chrf generation/rouge1 generation/rouge2 generation/rougeL generation/rougeLsum');
+    expect(lines.slice(1).map((l) => l.split(':')[0])).toEqual(['step 2']);
+  });
+});
