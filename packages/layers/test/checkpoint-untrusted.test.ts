@@ -71,6 +71,9 @@ describe('load(dir): paths and files', () => {
     }
     expect(await rejectsAsync(() => BERT.load(null as never), CheckpointError)).toContain('BERT.load');
     expect(await rejectsAsync(() => EncoderDecoder.load(42 as never), CheckpointError)).toContain('EncoderDecoder.load');
+    const gpt = new GPT({ vocabSize: 11, nPositions: 4, nEmbd: 4, nLayer: 1, nHead: 1 });
+    expect(await rejectsAsync(() => gpt.save(undefined as never).then(() => gpt), CheckpointError)).toBe('GPT.save: the checkpoint folder must be a non-empty path string; got undefined');
+    gpt.dispose();
   });
 
   it('config.json that is not a JSON object, or not UTF-8, names the file', async () => {
