@@ -11,6 +11,7 @@ import type { SearchContext } from './ffi/discovery.js';
 import { CachingAllocator } from './memory/caching-allocator.js';
 import { CudaKernelBackend } from './tensor-backend/cuda-kernel-backend.js';
 import { cudaKernelConfigs } from './tensor-backend/kernels/index.js';
+import { cudaFusedKernels } from './tensor-backend/fused/index.js';
 import { Cublas } from './ffi/cublas.js';
 import { Nvrtc } from './ffi/nvrtc.js';
 import { KernelModules } from './kernels/modules.js';
@@ -27,6 +28,8 @@ export interface CudaBackendOptions {
   readonly search?: SearchContext;
   /** Folder of the compiled kernels (default: this package's dist/kernels). */
   readonly kernelsDir?: string;
+  /** Install the fused kernels over core's composites (default true); false runs core's compositions. */
+  readonly fused?: boolean;
 }
 
 interface Opened {
@@ -44,6 +47,7 @@ export function createCudaBackend(options: CudaBackendOptions = {}): Backend {
     // Below wasm (10) while no tensor kernels are mapped: importing this package must not make a
     // plain `useBackend()` pick a backend that cannot run a model.
     priority: 5,
+    kernels: options.fused === false ? [] : cudaFusedKernels,
     async init() {
       const env = options.search?.env ?? process.env;
       const driver = initDriver(options.search);
@@ -92,7 +96,7 @@ export function createCudaBackend(options: CudaBackendOptions = {}): Backend {
         name,
         tfjsBackend: 'cuda',
         device: o ? `${o.device.name} (sm_${o.device.computeCapability}, ${formatCudaVersion(o.driverVersion)})` : 'CUDA (not initialised)',
-        fusedKernels: [],
+        fusedKernels: (options.fused === false ? [] : cudaFusedKernels).map((k) => k.kernelName),
         details: o ? { libcuda: o.libcuda, totalMemory: o.device.totalMemory, computeCapability: o.device.computeCapability } : {},
       };
     },

@@ -1,7 +1,8 @@
 // A tiny GPT (layers' GPT, core's composite ops with their default implementations) trained for a
 // few steps on 'cuda' — the CPU test double running the .cu kernels and the cuBLAS double — gives
 // the losses and gradients tfjs-cpu gives: loss within 1e-5, every gradient within 1e-4 (float32
-// sums in a different order), and leaves no tensor or device byte behind.
+// sums in a different order), and leaves no tensor behind. Run with the fused LayerNorm and
+// cross-entropy kernels (layer-norm.cu, softmax-cross-entropy.cu) and with core's compositions.
 import { fileURLToPath } from 'node:url';
 import { beforeAll, expect, it } from 'vitest';
 import '@llmkit/backend-cpu';
@@ -10,15 +11,18 @@ import { GPT } from '@llmkit/layers';
 import { createCudaBackend } from '../src/backend.js';
 import { buildDriverDouble } from './double/build.js';
 
-let cuda: Backend;
+const variants: Record<string, Backend> = {};
 beforeAll(() => {
   const so = buildDriverDouble();
-  cuda = createCudaBackend({
-    name: 'cuda-double',
-    experimental: true,
-    kernelsDir: fileURLToPath(new URL('../dist/kernels', import.meta.url)),
-    search: { env: { LLMKIT_CUDA_LIBCUDA: so, LLMKIT_CUBLAS: so }, cwd: process.cwd(), home: '/nonexistent' },
-  });
+  for (const fused of [true, false]) {
+    variants[fused ? 'fused' : 'unfused'] = createCudaBackend({
+      name: fused ? 'cuda-double' : 'cuda-double-unfused',
+      experimental: true,
+      fused,
+      kernelsDir: fileURLToPath(new URL('../dist/kernels', import.meta.url)),
+      search: { env: { LLMKIT_CUDA_LIBCUDA: so, LLMKIT_CUBLAS: so }, cwd: process.cwd(), home: '/nonexistent' },
+    });
+  }
 });
 
 /** Three SGD steps on one batch: the losses and the first step's gradients. */
@@ -50,9 +54,9 @@ async function train(backend: Backend | string) {
   return { losses, grads: firstGrads, leaked };
 }
 
-it("tiny GPT: 3 SGD steps on 'cuda' (CPU double) match tfjs-cpu, losses and gradients, with no leak", async () => {
+for (const variant of ['fused', 'unfused']) it(`tiny GPT, ${variant} composites: 3 SGD steps on 'cuda' (CPU double) match tfjs-cpu, losses and gradients, with no leak`, async () => {
   const cpu = await train('cpu');
-  const gpu = await train(cuda);
+  const gpu = await train(variants[variant]!);
   expect(tf.getBackend()).toBe('cuda');
   expect(cpu.losses[2]!).toBeLessThan(cpu.losses[0]!); // it trains
   for (let i = 0; i < 3; i++) expect(Math.abs(gpu.losses[i]! - cpu.losses[i]!), `step ${i}`).toBeLessThanOrEqual(1e-5);

@@ -1,0 +1,11 @@
+// The fused kernels this backend installs over core's composite defaults (through Backend.kernels).
+import type { KernelOverride } from '@llmkit/core';
+import { crossEntropyBackward, crossEntropyForward } from './cross-entropy.js';
+import { layerNormBackward, layerNormForward } from './layer-norm.js';
+
+export const cudaFusedKernels: readonly KernelOverride[] = [
+  { kernelName: 'LlmkitLayerNorm', kernelFunc: layerNormForward },
+  { kernelName: 'LlmkitLayerNormGrad', kernelFunc: layerNormBackward },
+  { kernelName: 'LlmkitSoftmaxCrossEntropy', kernelFunc: crossEntropyForward },
+  { kernelName: 'LlmkitSoftmaxCrossEntropyGrad', kernelFunc: crossEntropyBackward },
+];
