@@ -133,8 +133,12 @@ export class AddedVocabulary {
     const trie = this.trie(normalized);
     if (trie === null) return [];
     const out: AddedMatch[] = [];
+    const first = trie.firstUnits;
+    const n = text.length;
     let floor = 0;
-    for (let i = 0; i < text.length; ) {
+    for (let i = 0; i < n; ) {
+      while (i < n && first[text.charCodeAt(i)] === 0) i++;
+      if (i >= n) break;
       const hit = trie.longestAt(text, i);
       if (hit === null || splitsPair(text, i) || splitsPair(text, hit[1])) {
         i++;

@@ -108,6 +108,20 @@ describe('models', () => {
   });
 });
 
+describe('added-token matching (radix trie)', () => {
+  test('leftmost-longest, as HF: overlapping and nested tokens, a failed single-word match is skipped past its end', () => {
+    const tok = Tokenizer.fromJSON(new Tokenizer({ model: new WordPiece({ vocab: { '[UNK]': 0, x: 1 } }), preTokenizer: new WhitespaceSplit() }).toString());
+    tok.addTokens(['ab', 'abc', 'bcd', 'b', { content: 'cd', singleWord: true }]);
+    const pieces = (text: string): string[] => tok.encode(text).tokens;
+    expect(pieces('abcd')).toEqual(['abc', '[UNK]']); // abc wins at 0 (longest), then "d"
+    expect(pieces('xbcdab')).toEqual(['x', 'bcd', 'ab']);
+    expect(pieces('abab')).toEqual(['ab', 'ab']);
+    expect(pieces('x cd')).toEqual(['x', 'cd']); // single word
+    expect(pieces('xcd')).toEqual(['[UNK]']); // not a whole word: skipped, the text goes to the model
+    expect(pieces('😀b')).toEqual(['[UNK]', 'b']);
+  });
+});
+
 describe('ByteLevel options', () => {
   test('pre-tokenizer, decoder and post-processor take the same options object and write HF\'s fields', () => {
     const options = { addPrefixSpace: true, trimOffsets: false, useRegex: false };
