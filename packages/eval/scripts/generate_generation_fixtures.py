@@ -7,6 +7,7 @@
   processors      transformers' logits processors applied to fixed score rows
   pseudo-ppl      BertForPreTraining (packages/testkit/fixtures/models/bert-tiny) MLM log-probabilities
                   with each scored position masked in turn (Salazar et al. 2020)
+  attentions      model(ids, output_attentions=True): [layer][head][query][key]
   perplexity      HF's documented sliding-window perplexity (docs: "Perplexity of fixed-length models")
                   over a fixed token stream for several (max_length, stride), each window's loss
                   weighted by the number of tokens it scored (see perplexity_cases)
@@ -163,6 +164,13 @@ def pseudo_perplexity_cases():
     return out
 
 
+def attention_cases(model):
+    ids = torch.tensor([[5, 17, 42, 8, 9, 60, 31]])
+    with torch.no_grad():
+        out = model(ids, output_attentions=True)
+    return {"inputIds": ids[0].tolist(), "attentions": [a[0].tolist() for a in out.attentions]}
+
+
 def main():
     model = GPT2LMHeadModel.from_pretrained(MODEL_DIR, attn_implementation="eager").eval()
     data = {
@@ -173,6 +181,7 @@ def main():
         "processors": processor_cases(),
         "perplexity": perplexity_cases(model),
         "pseudoPerplexity": pseudo_perplexity_cases(),
+        "attentions": attention_cases(model),
     }
     OUT.write_text(json.dumps(data, indent=1) + "\n")
     print(f"wrote {OUT}")

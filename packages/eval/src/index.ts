@@ -23,3 +23,4 @@ export { pseudoPerplexity, type MaskedLM, type PseudoPerplexityOptions, type Pse
 export { evaluate, type EvalContext, type EvalTask, type EvaluateOptions, type EvaluationResult } from './runner/evaluate.js';
 export { perplexityTask, generationTask, classificationTask, tokenClassificationTask, type GenerationMetric, type SequenceClassifierLike } from './runner/tasks.js';
 export { evaluationCallback, type EvaluationCallback, type EvaluationCallbackOptions } from './runner/callback.js';
+export { attentionMaps } from './analysis/attention-maps.js';
