@@ -55,8 +55,10 @@ const hostileValue = fc.oneof(
 );
 
 describe('fuzz: mutated tokenizer.json files', () => {
-  test('property: setting, deleting or duplicating any field of a real file gives a tokenizer or a TokenizerError, each within 1 s', () => {
+  test('property: setting, deleting or duplicating any field of a real file gives a tokenizer or a TokenizerError, each within 1 s and without runaway memory', () => {
     let slowest = 0;
+    let peakHeap = 0;
+    const heapBefore = process.memoryUsage().heapUsed;
     fc.assert(
       fc.property(fc.nat(baseTexts.length - 1), fc.nat(), fc.constantFrom('set', 'delete', 'copy'), hostileValue, (b, pick, op, value) => {
         const json = JSON.parse(baseTexts[b]!) as unknown;
@@ -67,10 +69,13 @@ describe('fuzz: mutated tokenizer.json files', () => {
         else if (op === 'set') target[key] = value;
         else target[key] = structuredClone(all[(pick * 7) % all.length]![0]);
         slowest = Math.max(slowest, expectTokenizerErrorOrValue(() => loadAndUse(JSON.stringify(json))));
+        peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
       }),
       { numRuns: 1500, seed: 20251202 },
     );
     expect(slowest).toBeLessThan(1000);
+    // A mutated 400-token file never makes the heap grow by more than 256 MB (e.g. a padding or id table sized by a hostile number).
+    expect(peakHeap - heapBefore).toBeLessThan(256 * 2 ** 20);
   });
 
   test('property: a real file cut short or with a byte changed gives a tokenizer or a TokenizerError', () => {
