@@ -1,4 +1,4 @@
-import { describe, it, expect, beforeAll } from 'vitest';
+import { describe, it, expect, beforeAll, vi } from 'vitest';
 import { BackendError, compositeDefault, currentBackend, getBackend, layerNorm, listBackends, registerBackend, tf, useBackend, type Backend } from '@llmkit/core';
 
 // A backend over tfjs's pure-JS cpu backend, defined here so core's tests need no backend package.
@@ -25,7 +25,12 @@ describe('backend registry', () => {
   });
 
   it('a known but uninstalled backend says which package to install', async () => {
+    // Every known backend package is a workspace member, so the missing one is simulated: importing it fails as an absent package does.
+    vi.doMock('@llmkit/backend-cuda', () => {
+      throw new Error("Cannot find package '@llmkit/backend-cuda'");
+    });
     const err = await useBackend('cuda').catch((e: unknown) => e);
+    vi.doUnmock('@llmkit/backend-cuda');
     expect((err as Error).message).toContain('npm i @llmkit/backend-cuda');
     expect((err as Error).message).toContain('Registered backends: test-cpu');
   });
