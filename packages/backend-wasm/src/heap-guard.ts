@@ -1,6 +1,6 @@
 // The 4 GiB edge of the wasm heap as llmkit errors. At that edge tfjs-wasm fails silently: a
 // tensor whose `_malloc` returned 0 is registered at address 0 (its values overwrite the module's
-// static data); the threaded build's allocator hands out blocks that run past the end of memory;
+// static data); the allocator hands out a block that runs past the end of memory (either build);
 // XNNPACK prints "XNN status … Got status 6" and the kernel returns uninitialised memory; a failed
 // `new` in tfjs's C++ aborts the module. Each becomes a ResourceError that names the allocation
 // (bytes, kernel, shapes) and what to make smaller.
@@ -83,9 +83,9 @@ function abortError(what: string, wasm: WasmModuleLike | null, cause: Error): Re
 }
 
 /**
- * Makes one BackendWasm instance fail loudly at the heap's edge: `_malloc` returning 0 throws
- * (before tfjs writes the values at address 0) and an abort while registering a tensor becomes a
- * ResourceError.
+ * Makes one BackendWasm instance fail loudly at the heap's edge: `_malloc` returning 0, or a block
+ * past the end of memory, throws before tfjs writes the values; an abort while registering a
+ * tensor becomes a ResourceError.
  */
 export function guardBackend(backend: BackendWasmLike): void {
   const wasm = backend.wasm;
@@ -105,8 +105,8 @@ export function guardBackend(backend: BackendWasmLike): void {
       if (at === 0 && bytes > 0) {
         throw new ResourceError(`wasm heap exhausted: cannot allocate ${mib(bytes)} (${bytes} bytes) for ${what()}${inKernel()}; ${heapNote(wasm)}: ${ADVICE}`);
       }
-      // tfjs-wasm's threaded build, with its break near 4 GiB, hands out a block that runs past the
-      // end of memory (its break wraps around): its allocator is then corrupt for good.
+      // With its break near 4 GiB, tfjs-wasm's allocator (either build) can hand out a block that
+      // runs past the end of memory (the break wraps around 2^32): it is then corrupt for good.
       if ((at >>> 0) + bytes > wasm.HEAPU8.length) {
         wasm[BROKEN] = `its allocator placed ${mib(bytes)} for ${what()}${inKernel()} past the end of the 4 GiB heap`;
         throw brokenError(wasm);
@@ -211,8 +211,6 @@ export function guardBackendFactory(backendName: string): void {
     { [GUARDED]: true },
   );
 }
-
-export { withWasmPrintCapture } from './wasm-print.js';
 
 /** Guards the kernels and the instances of tfjs's `backendName` backend (call at the end of init). */
 export function installHeapGuard(backendName: string): void {
