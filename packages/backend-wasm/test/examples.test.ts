@@ -1,5 +1,5 @@
-// The README's example (examples/use-wasm.ts, included verbatim by this README and core's) runs as
-// written and prints the backend's description.
+// The README examples of this package (examples/use-wasm.ts, included verbatim by this README and
+// core's; examples/layer-norm-grad.ts, by the repository's README) run as written.
 import { describe, expect, it, vi } from 'vitest';
 
 describe('README examples', () => {
@@ -11,5 +11,13 @@ describe('README examples', () => {
     expect(description.name).toBe('wasm');
     expect(description.device).toMatch(/^CPU \(WebAssembly SIMD/);
     expect(description.fusedKernels).toContain('LlmkitLayerNorm');
+  });
+
+  it('layer-norm-grad.ts computes a gradient of the input shape', async () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    await import('../examples/layer-norm-grad.js');
+    const calls = log.mock.calls;
+    log.mockRestore();
+    expect(calls).toEqual([[[16, 64, 128]]]);
   });
 });
