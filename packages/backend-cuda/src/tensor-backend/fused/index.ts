@@ -1,9 +1,12 @@
 // The fused kernels this backend installs over core's composite defaults (through Backend.kernels).
 import type { KernelOverride } from '@llmkit/core';
+import { attentionBackward, attentionForward } from './attention.js';
 import { crossEntropyBackward, crossEntropyForward } from './cross-entropy.js';
 import { layerNormBackward, layerNormForward } from './layer-norm.js';
 
 export const cudaFusedKernels: readonly KernelOverride[] = [
+  { kernelName: 'LlmkitAttention', kernelFunc: attentionForward },
+  { kernelName: 'LlmkitAttentionGrad', kernelFunc: attentionBackward },
   { kernelName: 'LlmkitLayerNorm', kernelFunc: layerNormForward },
   { kernelName: 'LlmkitLayerNormGrad', kernelFunc: layerNormBackward },
   { kernelName: 'LlmkitSoftmaxCrossEntropy', kernelFunc: crossEntropyForward },
