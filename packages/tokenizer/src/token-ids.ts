@@ -1,6 +1,6 @@
-// The vocabulary size and special-token ids of a tokenizer, in the one shape that model and objective
-// configs take (`GPTConfig.fromTokenizer(tok.tokenIds())` and the like), so that ids flow from the
-// tokenizer instead of being copied by hand.
+// The vocabulary size and special-token ids of a tokenizer, in the one shape that models and objectives
+// take (`GPT.fromTokenizer(tok.tokenIds(), config)`, `MaskedLM.fromTokenizer(ids, options)` and the
+// like), so that ids flow from the tokenizer instead of being copied by hand.
 import { TokenizerConfigError } from './errors.js';
 import type { Model } from './models/model.js';
 import { BertProcessing, RobertaProcessing } from './processors/bert-processing.js';
