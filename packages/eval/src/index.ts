@@ -24,3 +24,4 @@ export { evaluate, type EvalContext, type EvalTask, type EvaluateOptions, type E
 export { perplexityTask, generationTask, classificationTask, tokenClassificationTask, type GenerationMetric, type SequenceClassifierLike } from './runner/tasks.js';
 export { evaluationCallback, type EvaluationCallback, type EvaluationCallbackOptions } from './runner/callback.js';
 export { attentionMaps } from './analysis/attention-maps.js';
+export { MagnitudePruner, type MagnitudePruningOptions, type Parameterized } from './analysis/pruning.js';
