@@ -6,11 +6,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Rng, currentBackend, useBackend } from '@llmkit/core';
-import { GPT } from '@llmkit/layers';
 import { CausalLM } from '@llmkit/objectives';
 import { CharTrainer, charLevel } from '@llmkit/tokenizer';
 import { AdamW, CosineSchedule, Trainer, packedBlocks, textFiles, trainValidation } from '@llmkit/trainer';
 import { formatDuration } from './duration.mjs';
+import { demoModel } from './model.mjs';
 import { generate } from './sample.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -53,17 +53,7 @@ const { train: data, validation } = trainValidation(
   { shuffleBuffer: 512, epochs: 1, dropLast: true },
 );
 
-const model = new GPT({
-  vocabSize,
-  nPositions: config.block + 1,
-  nEmbd: config.nEmbd,
-  nLayer: config.nLayer,
-  nHead: config.nHead,
-  residPdrop: 0,
-  embdPdrop: 0,
-  attnPdrop: 0,
-  seed,
-});
+const model = demoModel(tokenizer, { block: config.block, nEmbd: config.nEmbd, nLayer: config.nLayer, nHead: config.nHead, seed });
 const objective = new CausalLM();
 console.log(
   `vocab ${vocabSize} · ${(model.numParameters() / 1e6).toFixed(2)}M parameters · block ${config.block} · batch ${config.batchSize} · ${steps} steps · lr ${config.lr} (warmup ${config.warmup}, cosine to ${config.minLr})`,
