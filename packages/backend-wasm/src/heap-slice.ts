@@ -47,7 +47,7 @@ function heapSlice(original: KernelConfig): KernelConfig {
     if (!BYTES[x.dtype] || x.shape.length === 0) return inner(args);
     const { begin, size } = args.attrs as { begin: number | number[]; size: number | number[] };
     const [b, s] = slice_util.parseSliceParams(x as never, begin, size);
-    return sliceInHeap(args.backend as unknown as WasmBackendLike, x, b, s);
+    return sliceInHeap(args.backend as unknown as WasmBackendLike, x, b!, s!);
   };
   return { ...original, kernelFunc };
 }
