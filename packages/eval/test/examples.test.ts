@@ -20,7 +20,7 @@ afterEach(() => vi.restoreAllMocks());
 
 describe('examples', () => {
   it('every example has a test here', () => {
-    expect(readdirSync(new URL('../examples/', import.meta.url)).sort()).toEqual(['evaluate.ts', 'generate.ts', 'metrics.ts', 'perplexity.ts']);
+    expect(readdirSync(new URL('../examples/', import.meta.url)).sort()).toEqual(['analysis.ts', 'evaluate.ts', 'generate.ts', 'metrics.ts', 'perplexity.ts']);
   });
 
   it('metrics.ts: values counted by hand from its inputs', async () => {
@@ -58,5 +58,10 @@ describe('examples', () => {
     const lines = await run('evaluate.ts');
     expect(lines[0]).toBe('keys: perplexity/perplexity perplexity/nll perplexity/tokens perplexity/bitsPerCharacter perplexity/bitsPerByte generation/bleu generation/chrf generation/rouge1 generation/rouge2 generation/rougeL generation/rougeLsum');
     expect(lines.slice(1).map((l) => l.split(':')[0])).toEqual(['step 2']);
+  });
+
+  it('analysis.ts: 2 layers of 4 heads with rows summing to 1; 40% sparsity kept through an update and save/load', async () => {
+    const lines = await run('analysis.ts');
+    expect(lines).toEqual(['layers 2 heads 4 row sums 1.000000', 'sparsity 0.400', 'sparsity after save/load 0.400']);
   });
 });
