@@ -142,7 +142,8 @@ async function runLlmkit() {
 
   await useBackend('wasm');
   const device = currentBackend().describe().device;
-  console.log(`llmkit: backend wasm (${device}) …`);
+  // Which matmul path runs (the machine's BLAS or XNNPACK; LLMKIT_BLAS chooses): it sets the speed.
+  console.log(`llmkit: backend wasm (${device}; matmul: ${currentBackend().describe().details?.matmul}) …`);
 
   // prepare.py: the character vocabulary of the whole text; the first 90% of the characters train.
   const tokenizer = charLevel();
@@ -277,7 +278,7 @@ function table(llmkit, torch) {
   const lastEval = (r) => (r?.evals.length ? r.evals[r.evals.length - 1].val : null);
   line(`val loss (${config.finalEvalIters} batches) at step ${llmkit?.iters ?? torch?.iters}`, llmkit?.finalVal, torch?.finalVal, (x) => x.toFixed(4));
   line(`val loss (${config.evalIters} batches, last eval)`, lastEval(llmkit), lastEval(torch), (x) => x.toFixed(4));
-  line('wall time, training loop + evals (s)', llmkit?.seconds, torch?.seconds, (x) => x.toFixed(1));
+  line('wall time, training loop + evals (s)', llmkit?.seconds, torch?.seconds, (x) => x.toFixed(1)); // issue 13's target: ≤ 1.5×
   line('tokens/s (12×64 per step)', llmkit?.tokensPerSecond, torch?.tokensPerSecond, (x) => x.toFixed(0));
   line('tokens/s, fastest 100-step window', llmkit && fastest(llmkit), torch && fastest(torch), (x) => x.toFixed(0));
   line('ms/step (incl. evals)', llmkit && (1000 * llmkit.seconds) / llmkit.iters, torch && (1000 * torch.seconds) / torch.iters, (x) => x.toFixed(1));
