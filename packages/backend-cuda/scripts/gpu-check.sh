@@ -3,11 +3,12 @@
 # run). From the repository root, after `npm ci && npx turbo run build --filter=@llmkit/backend-cuda`:
 #   bash packages/backend-cuda/scripts/gpu-check.sh [--torch]
 # 1. doctor: driver, GPUs, libraries, shipped architectures;
-# 2. the kernel tests on the real device (LLMKIT_CUDA_TARGET=real: the same tests CI runs on the
-#    CPU double, through the real driver and the shipped cubins/PTX);
+# 2. the tests CI runs on the CPU double, on the real device instead (LLMKIT_CUDA_TARGET=real: the
+#    real driver, the shipped cubins/PTX, the real cuBLAS): raw kernels against float64 references,
+#    GEMMs, tfjs ops against tfjs-cpu, and the tiny GPT's losses and gradients against tfjs-cpu;
 # 3. the 'cuda' backend's data path (tensors in device memory, tf.memory(), OOM error) on the device;
-# 4. what cannot run yet, said plainly: the conformance suite, training parity against cpu and
-#    tokens/s need the tfjs kernel table (not built; see README "Not built yet");
+# 4. what cannot run yet, said plainly: the shared conformance suite, the Trainer's parity test and
+#    tokens/s do not know 'cuda' yet (see README "Not built yet");
 # 5. with --torch: PyTorch eager on the same GPU, for the comparison once 4 can run.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../../.."
@@ -22,8 +23,8 @@ if ! node $pkg/dist/cli.js doctor --json | node -e 'let s="";process.stdin.on("d
   exit 1
 fi
 
-step "kernels on the device (kernels-run.test.ts, LLMKIT_CUDA_TARGET=real)"
-LLMKIT_CUDA_TARGET=real npx vitest run --project backend-cuda test/kernels-run.test.ts || status=1
+step "kernels, cuBLAS, tfjs ops and the tiny-GPT parity on the device (LLMKIT_CUDA_TARGET=real)"
+LLMKIT_CUDA_TARGET=real npx vitest run --project backend-cuda test/kernels-run.test.ts test/cublas-run.test.ts test/tensor-kernels.test.ts test/gpt-step.test.ts || status=1
 
 step "data path on the device"
 LLMKIT_CUDA_EXPERIMENTAL=1 node --input-type=module -e "
@@ -40,8 +41,9 @@ LLMKIT_CUDA_EXPERIMENTAL=1 node --input-type=module -e "
   catch (e) { if (!/out of GPU memory/.test(e.message)) throw e; console.log('OOM error:', e.message); }
 " || status=1
 
-step "conformance, training parity vs cpu, tokens/s vs PyTorch eager"
-echo "NOT RUN: useBackend('cuda') maps no tfjs kernels yet (README: Not built yet). When it does, run here:"
+step "conformance, Trainer parity vs cpu, tokens/s vs PyTorch eager"
+echo "NOT RUN: the shared conformance suite, the trainer's backend-swap test and the benchmarks do not"
+echo "know 'cuda' yet (README: Not built yet). Once they do, run here with LLMKIT_CUDA_EXPERIMENTAL=1:"
 echo "  npx vitest run --project backend-cuda test/conformance.test.ts   # runConformance on 'cuda'"
 echo "  npx vitest run --project trainer test/backend-swap.test.ts        # same losses as cpu"
 echo "  npm run bench -- --backends=cpu,cuda                              # tokens/s"

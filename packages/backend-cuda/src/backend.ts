@@ -1,8 +1,7 @@
 // The llmkit backend entry for 'cuda': init() opens the driver, the GPU, its primary context, a
 // stream and the caching allocator, so that `useBackend('cuda')` fails early, with a typed error
-// naming what is missing. The tensor kernels are not mapped yet (see the README): init refuses
-// unless `experimental` (or LLMKIT_CUDA_EXPERIMENTAL=1) asks for the data path alone (tensors on
-// the device, uploads, reads, tf.memory()), which is what the tests and scripts/gpu-check.sh use.
+// naming what is missing. Until the kernels have run on a real GPU and cover every training path
+// (see the README), init refuses unless `experimental` (or LLMKIT_CUDA_EXPERIMENTAL=1) is set.
 import * as tf from '@tensorflow/tfjs-core';
 import type { Backend, BackendDescription } from '@llmkit/core';
 import { CudaError } from './errors.js';
@@ -22,7 +21,7 @@ export interface CudaBackendOptions {
   readonly name?: string;
   /** Device ordinal (default 0, or LLMKIT_CUDA_DEVICE). */
   readonly device?: number;
-  /** Register the tensor backend although its kernels are not mapped yet (default: LLMKIT_CUDA_EXPERIMENTAL=1). */
+  /** Register the tensor backend although its kernels are unverified on GPUs (default: LLMKIT_CUDA_EXPERIMENTAL=1). */
   readonly experimental?: boolean;
   /** Where to look for the libraries (tests). */
   readonly search?: SearchContext;
@@ -44,8 +43,8 @@ export function createCudaBackend(options: CudaBackendOptions = {}): Backend {
   return {
     name,
     tfjsBackend: 'cuda',
-    // Below wasm (10) while no tensor kernels are mapped: importing this package must not make a
-    // plain `useBackend()` pick a backend that cannot run a model.
+    // Below wasm (10) while its kernels are unverified on GPUs: importing this package must not make
+    // a plain `useBackend()` pick it.
     priority: 5,
     kernels: options.fused === false ? [] : cudaFusedKernels,
     async init() {
@@ -57,9 +56,9 @@ export function createCudaBackend(options: CudaBackendOptions = {}): Backend {
       const found = `${device.name} (sm_${device.computeCapability}, ${formatCudaVersion(opened.driverVersion)})`;
       if (!(options.experimental ?? env.LLMKIT_CUDA_EXPERIMENTAL === '1')) {
         throw new CudaError(
-          { library: 'driver', call: 'init', status: 0, statusName: 'NOT_IMPLEMENTED' },
-          `found ${found}, but this version of @llmkit/backend-cuda maps no tensor kernels yet (see its README); ` +
-            `use useBackend('wasm') meanwhile (LLMKIT_CUDA_EXPERIMENTAL=1 enables the data path alone).`,
+          { library: 'driver', call: 'init', status: 0, statusName: 'NOT_VERIFIED' },
+          `found ${found}, but @llmkit/backend-cuda's kernels have only run on its CPU test double, never on a GPU, and ` +
+            `cover part of what training uses (see its README); set LLMKIT_CUDA_EXPERIMENTAL=1 to use them anyway, or useBackend('wasm').`,
         );
       }
       driver.retainPrimaryContext(driver.device(ordinal));

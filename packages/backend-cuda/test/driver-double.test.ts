@@ -55,12 +55,12 @@ describe('the double validates as the driver does', () => {
 });
 
 describe("the 'cuda' backend's data path on the double", () => {
-  it('without `experimental`, init says what it found and that no tensor kernels are mapped', async () => {
+  it('without `experimental`, init says what it found and that the kernels are unverified on GPUs', async () => {
     const backend = createCudaBackend({ name: 'cuda-double-strict', search: search(), experimental: false });
     const error = await useBackend(backend).catch((e: unknown) => e);
     expect(BackendError.isInstance(error)).toBe(true);
     expect((error as Error).message).toMatch(
-      /^Backend 'cuda-double-strict' failed to initialise: found llmkit CPU test double \(sm_80, CUDA 12\.2\), but this version of @llmkit\/backend-cuda maps no tensor kernels yet/,
+      /^Backend 'cuda-double-strict' failed to initialise: found llmkit CPU test double \(sm_80, CUDA 12\.2\), but @llmkit\/backend-cuda's kernels have only run on its CPU test double, never on a GPU.*LLMKIT_CUDA_EXPERIMENTAL=1/,
     );
   });
 

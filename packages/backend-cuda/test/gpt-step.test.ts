@@ -3,26 +3,15 @@
 // the losses and gradients tfjs-cpu gives: loss within 1e-5, every gradient within 1e-4 (float32
 // sums in a different order), and leaves no tensor behind. Run with the fused LayerNorm and
 // cross-entropy kernels (layer-norm.cu, softmax-cross-entropy.cu) and with core's compositions.
-import { fileURLToPath } from 'node:url';
 import { beforeAll, expect, it } from 'vitest';
 import '@llmkit/backend-cpu';
 import { softmaxCrossEntropy, tf, useBackend, type Backend } from '@llmkit/core';
 import { GPT } from '@llmkit/layers';
-import { createCudaBackend } from '../src/backend.js';
-import { buildDriverDouble } from './double/build.js';
+import { testCudaBackend } from './kernel-harness.js';
 
 const variants: Record<string, Backend> = {};
 beforeAll(() => {
-  const so = buildDriverDouble();
-  for (const fused of [true, false]) {
-    variants[fused ? 'fused' : 'unfused'] = createCudaBackend({
-      name: fused ? 'cuda-double' : 'cuda-double-unfused',
-      experimental: true,
-      fused,
-      kernelsDir: fileURLToPath(new URL('../dist/kernels', import.meta.url)),
-      search: { env: { LLMKIT_CUDA_LIBCUDA: so, LLMKIT_CUBLAS: so }, cwd: process.cwd(), home: '/nonexistent' },
-    });
-  }
+  for (const fused of [true, false]) variants[fused ? 'fused' : 'unfused'] = testCudaBackend({ name: fused ? 'cuda-test' : 'cuda-test-unfused', fused });
 });
 
 /** Three SGD steps on one batch: the losses and the first step's gradients. */

@@ -8,6 +8,19 @@ import { KernelModules } from '../src/kernels/modules.js';
 import { Cublas } from '../src/ffi/cublas.js';
 import type { KernelManifest } from '../src/kernels/images.js';
 import { buildDriverDouble } from './double/build.js';
+import { createCudaBackend } from '../src/backend.js';
+import type { Backend } from '@llmkit/core';
+
+/** The 'cuda' backend for tests: on the CPU double, or on the real GPU with LLMKIT_CUDA_TARGET=real. */
+export function testCudaBackend(options: { name: string; fused?: boolean }): Backend {
+  const so = onRealGpu ? null : buildDriverDouble();
+  return createCudaBackend({
+    ...options,
+    experimental: true,
+    kernelsDir: fileURLToPath(new URL('../dist/kernels', import.meta.url)),
+    search: { env: so ? { ...process.env, LLMKIT_CUDA_LIBCUDA: so, LLMKIT_CUBLAS: so } : process.env, cwd: process.cwd(), home: process.env.HOME ?? '/' },
+  });
+}
 
 export const onRealGpu = process.env.LLMKIT_CUDA_TARGET === 'real';
 const distKernels = fileURLToPath(new URL('../dist/kernels', import.meta.url));

@@ -1,19 +1,15 @@
 // tfjs ops on the 'cuda' backend (the CPU test double running the .cu kernels and the cuBLAS double)
 // against the same ops on tfjs-cpu. Tolerance 1e-5 absolute (float32 sums of <= 64 terms).
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import '@llmkit/backend-cpu';
 import { tf, useBackend } from '@llmkit/core';
-import { createCudaBackend } from '../src/backend.js';
-import { buildDriverDouble } from './double/build.js';
-import { randomFloats } from './kernel-harness.js';
+import type { Backend } from '@llmkit/core';
+import { randomFloats, testCudaBackend } from './kernel-harness.js';
 
-const kernelsDir = fileURLToPath(new URL('../dist/kernels', import.meta.url));
-let cuda: ReturnType<typeof createCudaBackend>;
+let cuda: Backend;
 
-beforeAll(async () => {
-  const so = buildDriverDouble();
-  cuda = createCudaBackend({ name: 'cuda-double', experimental: true, kernelsDir, search: { env: { LLMKIT_CUDA_LIBCUDA: so, LLMKIT_CUBLAS: so }, cwd: process.cwd(), home: '/nonexistent' } });
+beforeAll(() => {
+  cuda = testCudaBackend({ name: 'cuda-test' });
 });
 
 const r = (shape: number[], seed: number, scale = 1) => tf.tensor(randomFloats(shape.reduce((a, b) => a * b, 1), seed, scale), shape);

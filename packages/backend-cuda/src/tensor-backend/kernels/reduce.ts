@@ -58,8 +58,9 @@ export const reduceKernels: KernelConfig[] = Object.entries(ROW).map(([name, [fn
     } else {
       const o = backend.output(shape, dtype);
       if (view.rows > 0) {
-        // reduce_prod is one thread per row; the others one block per row.
-        const grid: [number] = fn === 'reduce_prod' ? [Math.ceil(view.rows / 256)] : [Math.min(view.rows, 65535)];
+        // reduce_prod is one thread per row; argmax/argmin one block per row (grid.x allows 2^31 - 1);
+        // the others loop over rows with a grid stride.
+        const grid: [number] = fn === 'reduce_prod' ? [Math.ceil(view.rows / 256)] : out === 'int32' ? [view.rows] : [Math.min(view.rows, 65535)];
         backend.launch('reduce', fn, grid, fn === 'reduce_prod' ? [256] : blockFor(view.cols), [{ ptr: backend.pointer(view.moved) }, { ptr: o.ptr }, { i32: view.rows }, { i32: view.cols }]);
       }
       result = o.info;
