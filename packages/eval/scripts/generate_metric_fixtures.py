@@ -218,6 +218,14 @@ def rouge_cases():
         out["pairs"].append({k: {m: float(s[f"{k}_{m}"]) for m in ("precision", "recall", "fmeasure")} for k in keys})
     s = tmr.rouge_score(preds, targets, rouge_keys=keys, accumulate="best")
     out["corpus"] = {k: {m: float(s[f"{k}_{m}"]) for m in ("precision", "recall", "fmeasure")} for k in keys}
+    # With Porter stemming (rouge-score's use_stemmer; nltk's PorterStemmer, which needs no download).
+    stem_preds = ["The runners were running quickly towards the finishing lines.\nConnections connected.",
+                  "generously conditional happiness", "studies studying studied", "police killed the gunmen"]
+    stem_targets = [["A runner runs quick to the finish line.\nThe connection connects."], ["generous condition happy"],
+                    ["study studies"], ["the police kill the gunman", "gunmen were killed"]]
+    s = tmr.rouge_score(stem_preds, stem_targets, rouge_keys=keys, accumulate="best", use_stemmer=True)
+    out["stemmed"] = {"predictions": stem_preds, "references": stem_targets,
+                      "corpus": {k: {m: float(s[f"{k}_{m}"]) for m in ("precision", "recall", "fmeasure")} for k in keys}}
     return out
 
 

@@ -25,3 +25,4 @@ export { perplexityTask, generationTask, classificationTask, tokenClassification
 export { evaluationCallback, type EvaluationCallback, type EvaluationCallbackOptions } from './runner/callback.js';
 export { attentionMaps } from './analysis/attention-maps.js';
 export { MagnitudePruner, type MagnitudePruningOptions, type Parameterized } from './analysis/pruning.js';
+export { porterStem } from './metrics/porter-stemmer.js';

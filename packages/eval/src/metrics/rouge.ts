@@ -3,6 +3,7 @@
 // recall; Lsum is the summary-level union LCS over newline-separated sentences. Several references:
 // the one with the best F-measure per key. Corpus scores are the mean over pairs.
 import { ConfigError } from '@llmkit/core';
+import { porterStem } from './porter-stemmer.js';
 import { normalizeReferences } from './text-checks.js';
 
 export type RougeKey = `rouge${number}` | 'rougeL' | 'rougeLsum';
@@ -16,11 +17,14 @@ export interface RougeScore {
 export interface RougeOptions {
   /** Default ['rouge1', 'rouge2', 'rougeL', 'rougeLsum']. */
   keys?: readonly RougeKey[];
+  /** Porter-stem tokens longer than 3 characters (rouge-score's use_stemmer; NLTK's stemmer). Default false. */
+  useStemmer?: boolean;
 }
 
-/** rouge-score's tokenizer without stemming: lowercase, [a-z0-9]+ runs. */
-export function rougeTokenize(text: string): string[] {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, ' ').split(' ').filter((t) => t.length > 0);
+/** rouge-score's tokenizer: lowercase, [a-z0-9]+ runs, optionally Porter-stemmed when longer than 3. */
+export function rougeTokenize(text: string, useStemmer = false): string[] {
+  const tokens = text.toLowerCase().replace(/[^a-z0-9]+/g, ' ').split(' ').filter((t) => t.length > 0);
+  return useStemmer ? tokens.map((t) => (t.length > 3 ? porterStem(t) : t)) : tokens;
 }
 
 function prf(hits: number, predLen: number, targetLen: number): RougeScore {
@@ -122,14 +126,15 @@ function checkKeys(where: string, keys: readonly string[]): void {
   }
 }
 
-function scorePair(pred: string, target: string, keys: readonly string[]): Record<string, RougeScore> {
-  const p = rougeTokenize(pred);
-  const t = rougeTokenize(target);
+function scorePair(pred: string, target: string, keys: readonly string[], stem: boolean): Record<string, RougeScore> {
+  const tok = (s: string) => rougeTokenize(s, stem);
+  const p = tok(pred);
+  const t = tok(target);
   const out: Record<string, RougeScore> = {};
   for (const k of keys) {
     if (k === 'rougeL') out[k] = rougeL(p, t);
     else if (k === 'rougeLsum') {
-      const sents = (s: string) => s.split('\n').filter((x) => x.length > 0).map(rougeTokenize);
+      const sents = (s: string) => s.split('\n').filter((x) => x.length > 0).map(tok);
       out[k] = rougeLsum(sents(pred), sents(target));
     } else out[k] = rougeN(p, t, Number(k.slice(5)));
   }
@@ -143,7 +148,7 @@ export function rougeScore(prediction: string, references: string | readonly str
   const refs = normalizeReferences('rougeScore', [prediction], [references])[0]!;
   const keys = options.keys ?? DEFAULT_KEYS;
   checkKeys('rougeScore', keys);
-  const perRef = refs.map((r) => scorePair(prediction, r, keys));
+  const perRef = refs.map((r) => scorePair(prediction, r, keys, options.useStemmer ?? false));
   const out: Record<string, RougeScore> = {};
   // The best reference per key by F-measure; on a tie the first (as argmax).
   for (const k of keys) out[k] = perRef.reduce((best, s) => (s[k]!.fmeasure > best[k]!.fmeasure ? s : best))[k]!;
@@ -157,7 +162,7 @@ export function corpusRouge(predictions: readonly string[], references: readonly
   checkKeys('corpusRouge', keys);
   const sums: Record<string, RougeScore> = Object.fromEntries(keys.map((k) => [k, { precision: 0, recall: 0, fmeasure: 0 }]));
   predictions.forEach((p, i) => {
-    const s = rougeScore(p, refs[i]!, { keys });
+    const s = rougeScore(p, refs[i]!, { keys, useStemmer: options.useStemmer });
     for (const k of keys) for (const f of ['precision', 'recall', 'fmeasure'] as const) sums[k]![f] += s[k]![f];
   });
   for (const k of keys) for (const f of ['precision', 'recall', 'fmeasure'] as const) sums[k]![f] /= Math.max(predictions.length, 1);
