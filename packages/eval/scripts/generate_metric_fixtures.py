@@ -178,6 +178,17 @@ def seqeval_cases():
         p, r, f, s = prfs(yt, yp, average=None)
         case["perType"] = {"precision": [float(x) for x in p], "recall": [float(x) for x in r], "f1": [float(x) for x in f], "support": [int(x) for x in s]}
         out.append(case)
+    # Strict mode (mode='strict' with a scheme): seqeval.metrics.v1 and seqeval.scheme.Entities.
+    from seqeval.metrics.v1 import precision_recall_fscore_support as prfs_v1
+    from seqeval.scheme import IOB2, IOBES, Entities
+
+    for name, yt, yp, scheme, sname in [("IOB2 strict", iob2_true, iob2_pred, IOB2, "IOB2"), ("IOBES strict", iobes_true, iobes_pred, IOBES, "IOBES")]:
+        ents = lambda ys: sorted([e.sent_id, e.tag, e.start, e.end] for sent in Entities(ys, scheme).entities for e in sent)
+        case = {"name": name, "scheme": sname, "yTrue": yt, "yPred": yp, "entitiesTrue": ents(yt), "entitiesPred": ents(yp), "scores": []}
+        for avg in ("micro", "macro", "weighted"):
+            p, r, f, s_ = prfs_v1(yt, yp, average=avg, scheme=scheme, zero_division=0)
+            case["scores"].append({"average": avg, "zeroDivision": 0, "precision": float(p), "recall": float(r), "f1": float(f), "support": int(s_)})
+        out.append(case)
     return out
 
 

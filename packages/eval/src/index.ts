@@ -26,3 +26,4 @@ export { evaluationCallback, type EvaluationCallback, type EvaluationCallbackOpt
 export { attentionMaps } from './analysis/attention-maps.js';
 export { MagnitudePruner, type MagnitudePruningOptions, type Parameterized } from './analysis/pruning.js';
 export { porterStem } from './metrics/porter-stemmer.js';
+export { strictEntities, type TaggingScheme } from './metrics/strict-entities.js';

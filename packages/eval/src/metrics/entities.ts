@@ -3,6 +3,7 @@
 // O or after another type opens a chunk, sentences are joined with an 'O' between them, and an
 // entity counts only when its type, start and end all match.
 import { ConfigError, ShapeError } from '@llmkit/core';
+import { strictEntities, type TaggingScheme } from './strict-entities.js';
 
 /** One entity: its type and the first and last token index in the joined sequence. */
 export interface Entity {
@@ -68,6 +69,11 @@ export interface EntityScoreOptions extends EntityOptions {
   average?: 'micro' | 'macro' | 'weighted' | null;
   /** Value of a ratio with a zero denominator: 0 (default, seqeval's 'warn') or 1. */
   zeroDivision?: 0 | 1;
+  /**
+   * seqeval's mode='strict' with this scheme: only entities whose tags follow the scheme count
+   * (end exclusive, per sentence). Default: the default (conlleval) mode.
+   */
+  strict?: TaggingScheme;
 }
 
 export interface EntityScores {
@@ -104,8 +110,11 @@ export function entityScores(yTrue: readonly (readonly string[])[], yPred: reado
     }
     return m;
   };
-  const trueByType = group(getEntities(yTrue, options));
-  const predByType = group(getEntities(yPred, options));
+  // Strict entities are [start, end) within a sentence; default ones [start, end] in the joined sequence.
+  const extract = (ys: readonly (readonly string[])[]): Entity[] =>
+    options.strict ? strictEntities(ys, options.strict, options.suffix).map((e) => ({ type: e.type, start: e.sentence * 1e9 + e.start, end: e.sentence * 1e9 + e.end })) : getEntities(ys, options);
+  const trueByType = group(extract(yTrue));
+  const predByType = group(extract(yPred));
   const types = [...new Set([...trueByType.keys(), ...predByType.keys()])].sort();
   const tp: number[] = [];
   const pred: number[] = [];
