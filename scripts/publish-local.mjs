@@ -235,12 +235,12 @@ async function main() {
       const out = run('npm', ['test', '--silent'], { cwd: dir, timeoutS: 300 });
       process.stdout.write(`${out.trimEnd().replace(/^/gm, `  ${name} | `)}\n`);
       log(`examples/${name}: ran`);
-      if (manifest.dependencies['@llmkit/trainer']) {
-        // CommonJS users: require(esm) of the installed copy (Node >= 20.19).
-        const cjs = run(process.execPath, ['-e', "const t = require('@llmkit/trainer'); console.log(typeof t.Trainer)"], { cwd: dir, timeoutS: 60 });
-        if (!cjs.includes('function')) throw new Error(`require('@llmkit/trainer') in examples/${name} gave no Trainer:\n${cjs}`);
-        log(`examples/${name}: require('@llmkit/trainer') works`);
+      // CommonJS users: require(esm) of the installed copies (Node >= 20.19), each in a fresh process.
+      for (const dep of Object.keys(manifest.dependencies).filter((d) => d.startsWith('@llmkit/'))) {
+        const cjs = run(process.execPath, ['-e', `console.log(Object.keys(require('${dep}')).length)`], { cwd: dir, timeoutS: 60 });
+        if (!(Number(cjs.trim().split('\n').pop()) > 0)) throw new Error(`require('${dep}') in examples/${name} exported nothing:\n${cjs}`);
       }
+      log(`examples/${name}: require() works for ${Object.keys(manifest.dependencies).filter((d) => d.startsWith('@llmkit/')).join(', ')}`);
     }
     log(`done: ${names.length} packages published, ${examples.length} examples installed and run`);
   } finally {
