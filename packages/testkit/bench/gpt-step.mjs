@@ -86,10 +86,20 @@ function torchStep(config, iters) {
 /** Starts one CPU-bound process per logical CPU; returns a function that stops them. */
 export function startNeighbours(count = os.cpus().length) {
   const procs = Array.from({ length: count }, () => spawn(process.execPath, ['-e', 'let x = 0; for (;;) x = (x * 1103515245 + 12345) | 0;'], { stdio: 'ignore' }));
+  // Children outlive a killed parent: stop them on exit and on SIGINT/SIGTERM too.
+  const onSignal = (signal) => {
+    stop();
+    process.kill(process.pid, signal);
+  };
   const stop = () => {
     for (const p of procs) if (p.exitCode === null) p.kill('SIGKILL');
+    process.off('exit', stop);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   };
   process.once('exit', stop);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   return stop;
 }
 
