@@ -357,8 +357,8 @@ export function bertConfigFromHF(hf: HFConfig, where = 'BERT.fromPretrained'): R
   return resolveBERTConfig(picked, `${where}: config.json`, snakeCase);
 }
 
-/** BertForPreTraining's weights as config.json sizes them, checked before the model is built. */
-function checkBERTWeights(c: ResolvedBERTConfig, shapes: WeightShapes): void {
+/** @internal (shared with heads-pretrained.ts) BertForPreTraining's weights as config.json sizes them, checked before the model is built. */
+export function checkBERTWeights(c: ResolvedBERTConfig, shapes: WeightShapes): void {
   const h = c.hiddenSize;
   expectWeights(
     'BERT.load',
@@ -376,8 +376,9 @@ function checkBERTWeights(c: ResolvedBERTConfig, shapes: WeightShapes): void {
 /**
  * Old TensorFlow-converted BERT checkpoints call LayerNorm parameters gamma/beta and carry a
  * `position_ids` buffer; transformers renames and drops them on load, and so do we.
+ * @internal (shared with heads-pretrained.ts)
  */
-function bertKey(key: string): string | null {
+export function bertKey(key: string): string | null {
   if (/embeddings\.(position_ids|token_type_ids)$/.test(key)) return null;
   return key.replace(/LayerNorm\.gamma$/, 'LayerNorm.weight').replace(/LayerNorm\.beta$/, 'LayerNorm.bias');
 }

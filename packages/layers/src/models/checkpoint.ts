@@ -35,12 +35,13 @@ export function configJson(config: HFConfig): string {
   return `${JSON.stringify(sorted, null, 2)}\n`;
 }
 
-/** Writes `dir/config.json` and `dir/model.safetensors` (creating `dir`). Node only. */
-export async function saveCheckpoint(dir: string, config: HFConfig, module: Module): Promise<void> {
+/** Writes `dir/config.json` and `dir/model.safetensors` (creating `dir`), the weights whose key `keep` accepts. Node only. */
+export async function saveCheckpoint(dir: string, config: HFConfig, module: Module, keep: (key: string) => boolean = () => true): Promise<void> {
   const fs = await importBuiltin<typeof import('node:fs/promises')>('node:fs/promises');
   const { join } = await importBuiltin<typeof import('node:path')>('node:path');
   await fs.mkdir(dir, { recursive: true });
-  await writeSafetensorsFile(join(dir, WEIGHTS_FILE), uniqueStateDict(module), { format: 'pt' });
+  const weights = Object.entries(uniqueStateDict(module)).filter(([key]) => keep(key));
+  await writeSafetensorsFile(join(dir, WEIGHTS_FILE), Object.fromEntries(weights), { format: 'pt' });
   await fs.writeFile(join(dir, CONFIG_FILE), configJson(config));
 }
 

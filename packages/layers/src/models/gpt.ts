@@ -252,8 +252,8 @@ export function gptConfigFromHF(hf: HFConfig, where = 'GPT.fromPretrained'): Res
   return resolveGPTConfig(picked, `${where}: config.json`, snakeCase);
 }
 
-/** GPT-2's weights as config.json sizes them, checked before the model is built. */
-function checkGPTWeights(c: ResolvedGPTConfig, shapes: WeightShapes): void {
+/** @internal (shared with heads-pretrained.ts) GPT-2's weights as config.json sizes them, checked before the model is built. */
+export function checkGPTWeights(c: ResolvedGPTConfig, shapes: WeightShapes): void {
   const inner = c.nInner ?? 4 * c.nEmbd;
   expectWeights(
     'GPT.load',
@@ -272,8 +272,9 @@ function checkGPTWeights(c: ResolvedGPTConfig, shapes: WeightShapes): void {
 /**
  * Original OpenAI GPT-2 checkpoints name parameters without the `transformer.` prefix and carry
  * causal-mask buffers (`attn.bias`, `attn.masked_bias`); transformers maps both, and so do we.
+ * @internal (shared with heads-pretrained.ts)
  */
-function gptKey(key: string): string | null {
+export function gptKey(key: string): string | null {
   if (/\.attn\.(bias|masked_bias)$/.test(key)) return null;
   return key.startsWith('transformer.') || key.startsWith('lm_head.') ? key : `transformer.${key}`;
 }
