@@ -25,5 +25,6 @@ export { perplexityTask, generationTask, classificationTask, tokenClassification
 export { evaluationCallback, type EvaluationCallback, type EvaluationCallbackOptions } from './runner/callback.js';
 export { attentionMaps } from './analysis/attention-maps.js';
 export { MagnitudePruner, type MagnitudePruningOptions, type Parameterized } from './analysis/pruning.js';
+export { HeadPruner, type HeadPruningOptions, type HeadsByLayer } from './analysis/head-pruning.js';
 export { porterStem } from './metrics/porter-stemmer.js';
 export { strictEntities, type TaggingScheme } from './metrics/strict-entities.js';

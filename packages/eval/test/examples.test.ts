@@ -20,7 +20,7 @@ afterEach(() => vi.restoreAllMocks());
 
 describe('examples', () => {
   it('every example has a test here', () => {
-    expect(readdirSync(new URL('../examples/', import.meta.url)).sort()).toEqual(['analysis.ts', 'evaluate.ts', 'generate.ts', 'metrics.ts', 'perplexity.ts']);
+    expect(readdirSync(new URL('../examples/', import.meta.url)).sort()).toEqual(['analysis.ts', 'evaluate.ts', 'generate.ts', 'head-pruning.ts', 'metrics.ts', 'perplexity.ts']);
   });
 
   it('metrics.ts: values counted by hand from its inputs', async () => {
@@ -63,5 +63,10 @@ describe('examples', () => {
   it('analysis.ts: 2 layers of 4 heads with rows summing to 1; 40% sparsity kept through an update and save/load', async () => {
     const lines = await run('analysis.ts');
     expect(lines).toEqual(['layers 2 heads 4 row sums 1.000000', 'sparsity 0.400', 'sparsity after save/load 0.400']);
+  });
+
+  it('head-pruning.ts: the chosen heads, the same after an update and save/load', async () => {
+    const lines = await run('head-pruning.ts');
+    expect(lines).toEqual(['pruned {"0":[1],"1":[0,3]}', 'after save/load {"0":[1],"1":[0,3]}']);
   });
 });
