@@ -1,17 +1,18 @@
 // `npm run demo`: train a char-level GPT (nanoGPT's shakespeare-char "baby" model, scaled to a few
 // minutes on two CPU cores) on tiny Shakespeare on the default wasm backend, print the progress
-// and validation loss, save a checkpoint, and print a sample.
+// and validation loss, save a checkpoint, and stream a sample drawn by @llmkit/eval's generation.
 //   node apps/demo/src/main.mjs [--steps 600] [--lr 3e-3] [--backend wasm|cpu] [--out demo-out] [--seed 1337]
+//     [--sample 200] [--temperature 0.8] [--top-k K] [--top-p P]
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Rng, currentBackend, useBackend } from '@llmkit/core';
+import { ConfigError, currentBackend, useBackend } from '@llmkit/core';
 import { CausalLM } from '@llmkit/objectives';
 import { CharTrainer, charLevel } from '@llmkit/tokenizer';
 import { AdamW, CosineSchedule, Trainer, packedBlocks, textFiles, trainValidation } from '@llmkit/trainer';
 import { formatDuration } from './duration.mjs';
 import { demoModel } from './model.mjs';
-import { generate } from './sample.mjs';
+import { sampleText } from './sample-text.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values: args } = parseArgs({
@@ -22,10 +23,28 @@ const { values: args } = parseArgs({
     seed: { type: 'string', default: '1337' },
     lr: { type: 'string', default: '3e-3' },
     data: { type: 'string', default: join(here, '..', 'data', 'tinyshakespeare.txt') },
+    sample: { type: 'string', default: '200' },
+    temperature: { type: 'string', default: '0.8' },
+    'top-k': { type: 'string' },
+    'top-p': { type: 'string' },
   },
 });
 const steps = Number(args.steps);
 const seed = Number(args.seed);
+// Sampling flags go to @llmkit/eval as they are (it checks them); temperature 0 is greedy decoding.
+const flagNumber = (name) => {
+  if (args[name] === undefined) return undefined;
+  const x = Number(args[name]);
+  if (args[name].trim() === '' || Number.isNaN(x)) throw new ConfigError(`demo: --${name} must be a number; got ${JSON.stringify(args[name])}`);
+  return x;
+};
+const temperature = flagNumber('temperature');
+const sampling = {
+  maxNewTokens: flagNumber('sample'),
+  ...(temperature === 0 ? { doSample: false } : { temperature }),
+  topK: flagNumber('top-k'),
+  topP: flagNumber('top-p'),
+};
 
 // nanoGPT's baby model: block 64, 4 layers, 4 heads, 128 wide, no dropout; AdamW (betas 0.9/0.99,
 // weight decay 0.1), warmup then cosine to lr / 10, clip 1.0, 90/10 split. nanoGPT runs 2000 steps
@@ -55,6 +74,10 @@ const { train: data, validation } = trainValidation(
 
 const model = demoModel(tokenizer, { block: config.block, nEmbd: config.nEmbd, nLayer: config.nLayer, nHead: config.nHead, seed });
 const objective = new CausalLM();
+// Check the sampling flags now (one token from the untrained model) rather than after training.
+const check = sampleText(model, tokenizer, '\n', { ...sampling, seed });
+await check.next();
+await check.return();
 console.log(
   `vocab ${vocabSize} · ${(model.numParameters() / 1e6).toFixed(2)}M parameters · block ${config.block} · batch ${config.batchSize} · ${steps} steps · lr ${config.lr} (warmup ${config.warmup}, cosine to ${config.minLr})`,
 );
@@ -102,11 +125,10 @@ const result = await trainer.fit();
 if (result.lastCheckpoint) console.log(`checkpoint: ${result.lastCheckpoint} (model, optimizer, tokenizer, data position; resume with Trainer.resume)`);
 model.eval();
 
-const prompt = tokenizer.encodeIds('\n');
-const sample = await generate(model, prompt, { maxNewTokens: 200, temperature: 0.8, contextSize: config.block + 1, rng: new Rng(seed).fork('sample') });
-console.log('--- sample (temperature 0.8) ---');
-console.log(tokenizer.decode(sample));
-console.log('---');
+const settings = Object.entries({ temperature, 'top-k': sampling.topK, 'top-p': sampling.topP }).filter(([, v]) => v !== undefined);
+console.log(`--- sample (${settings.map(([k, v]) => `${k} ${v}`).join(', ')}) ---`);
+for await (const chunk of sampleText(model, tokenizer, '\n', { ...sampling, seed })) process.stdout.write(chunk);
+console.log('\n---');
 console.log(
   `done: val loss ${lastVal !== undefined ? lastVal.toFixed(4) : 'n/a'} after ${result.step} steps · ${Math.round(tokens / trainSeconds)} tok/s · wall ${((performance.now() - wallStart) / 1000).toFixed(1)} s`,
 );

@@ -1,12 +1,12 @@
-// The browser demo: the Node demo's model, Trainer and sampler on the wasm or the webgpu backend.
+// The browser demo: the Node demo's model, Trainer and sample (@llmkit/eval's generation) on the wasm or the webgpu backend.
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import '@llmkit/backend-wasm';
 import '@llmkit/backend-webgpu';
-import { Rng, currentBackend, useBackend } from '@llmkit/core';
+import { currentBackend, useBackend } from '@llmkit/core';
 import { CausalLM } from '@llmkit/objectives';
 import { CharTrainer, charLevel } from '@llmkit/tokenizer';
 import { demoModel } from '../src/model.mjs';
-import { generate } from '../src/sample.mjs';
+import { sampleText } from '../src/sample-text.mjs';
 import { AdamW, CosineSchedule, Trainer } from '@llmkit/trainer';
 import { randomWindows } from './batches.js';
 
@@ -73,8 +73,10 @@ async function run(steps, backend) {
   model.eval();
   // ?sample=N shortens the sample (the browser test uses it on the slow software GPU).
   const sampleLength = Number(new URLSearchParams(location.search).get('sample') ?? 200);
-  const sample = await generate(model, tokenizer.encodeIds('\n'), { maxNewTokens: sampleLength, temperature: 0.8, contextSize: block + 1, rng: new Rng(seed).fork('sample') });
-  document.getElementById('sample').textContent = tokenizer.decode(sample);
+  // @llmkit/eval's generation, shown as it streams.
+  const out = document.getElementById('sample');
+  out.textContent = '';
+  for await (const chunk of sampleText(model, tokenizer, '\n', { maxNewTokens: sampleLength, temperature: 0.8, seed })) out.textContent += chunk;
   optimizer.dispose();
   model.dispose();
 }
