@@ -5,8 +5,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { tf } from '@llmkit/core';
 
-// Not imported from @llmkit/testkit: its index also loads the conformance suite, whose sources
-// do not type-check under this package's tsconfig (testkit/src/properties.ts); these are small.
+// Read from testkit's folder rather than through @llmkit/testkit: its published files ship only the
+// op fixtures (fixtures/ops), not these model checkpoints.
 export interface TensorSpec {
   shape: number[];
   dtype: 'float32' | 'int32' | 'bool';

@@ -10,7 +10,7 @@ import { build, type Plugin } from 'esbuild';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const PACKAGE_DIR = join(HERE, '..', '..');
-/** testkit's fixtures; testkit is a workspace package whose `exports` point at its sources. */
+/** testkit's op fixtures (a workspace package; its published tarball ships the same folder). */
 export const FIXTURE_DIR = join(PACKAGE_DIR, '..', 'testkit', 'fixtures', 'ops');
 
 function fsShim(): string {
