@@ -22,7 +22,7 @@ import '../src/index.js';
 import { Rng, layerNorm, softmaxCrossEntropy, tf, useBackend, type Module } from '@llmkit/core';
 import { BERT, GPT, GPTModel, SequenceClassifier } from '@llmkit/layers';
 import { CausalLM, MaskedLM, SentenceOrder, combine, computeLoss } from '@llmkit/objectives';
-import { compositeOpRunners } from '@llmkit/testkit';
+import { compositeOpRunners, recordKernels } from '@llmkit/testkit';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 interface TrainerLike {
@@ -46,25 +46,6 @@ async function loadTrainer(): Promise<TrainerModule> {
         `(\`npx turbo run build --filter=@llmkit/trainer\`, or \`npm test\`). Importing it failed: ${String(cause)}`,
       { cause },
     );
-  }
-}
-
-type EngineWithRunKernel = { runKernel: (name: string, ...rest: unknown[]) => unknown };
-
-/** Runs `f`, adding to `names` every kernel the engine runs meanwhile (nested ones included). */
-async function recordKernels<T>(names: Set<string>, f: () => T | Promise<T>): Promise<T> {
-  const engine = tf.engine() as unknown as EngineWithRunKernel;
-  const original = engine.runKernel;
-  engine.runKernel = function runKernel(this: unknown, name: string, ...rest: unknown[]) {
-    names.add(name);
-    return original.call(this, name, ...rest);
-  };
-  try {
-    return await f();
-  } finally {
-    // The wrapper is an own property shadowing the prototype's method: removing it restores tfjs.
-    delete (engine as Partial<EngineWithRunKernel>).runKernel;
-    if (engine.runKernel !== original) engine.runKernel = original;
   }
 }
 

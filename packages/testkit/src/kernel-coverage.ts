@@ -19,7 +19,9 @@ export async function recordKernels<T>(names: Set<string>, f: () => T | Promise<
   try {
     return await f();
   } finally {
-    engine.runKernel = original;
+    // The wrapper is an own property shadowing the prototype's method: removing it restores tfjs.
+    delete (engine as Partial<EngineWithRunKernel>).runKernel;
+    if (engine.runKernel !== original) engine.runKernel = original;
   }
 }
 
