@@ -4,35 +4,23 @@
 // next run resumes from it. The child is bundled with esbuild, as it runs in plain Node.
 import '@llmkit/backend-cpu';
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '@llmkit/core';
 import { GPT } from '@llmkit/layers';
 import { CausalLM } from '@llmkit/objectives';
 import { AdamW, Trainer, readTrainerState } from '../src/index.js';
+import { bundleForNode } from './node-bundle.js';
 import { tempDir } from './trainer-helpers.js';
 
 const tmp = tempDir('kill');
-// Inside the repository, so the bundle's external @llmkit/* and @tensorflow/* imports resolve.
-const CACHE = fileURLToPath(new URL('../../../node_modules/.cache/llmkit-trainer-test/', import.meta.url));
-const childFile = join(CACHE, `kill-child-${process.pid}.mjs`);
+let childFile = '';
 
 beforeAll(async () => {
   await useBackend('cpu');
-  mkdirSync(CACHE, { recursive: true });
-  await build({
-    entryPoints: [fileURLToPath(new URL('./checkpoint-kill-child.ts', import.meta.url))],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile: childFile,
-    external: ['@llmkit/*', '@tensorflow/*', 'cli-progress', 'hyparquet'],
-    logLevel: 'silent',
-  });
+  childFile = await bundleForNode(fileURLToPath(new URL('./checkpoint-kill-child.ts', import.meta.url)), 'kill-child');
 });
 afterAll(() => {
   tmp.remove();

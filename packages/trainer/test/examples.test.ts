@@ -5,37 +5,28 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeText } from './data-helpers.js';
+import { bundleForNode } from './node-bundle.js';
 import { tempDir } from './trainer-helpers.js';
 
-const CACHE = fileURLToPath(new URL('../../../node_modules/.cache/llmkit-trainer-test/', import.meta.url));
 const SRC = fileURLToPath(new URL('../src/index.ts', import.meta.url));
 const tmp = tempDir('examples');
-const bundles: string[] = [];
+const bundles = new Map<string, string>();
 afterAll(() => {
   tmp.remove();
-  for (const b of bundles) rmSync(b, { force: true });
+  for (const b of bundles.values()) rmSync(b, { force: true });
 });
 
 /** Bundles examples/<name>.ts with '@llmkit/trainer' pointing at src; runs it in `cwd` with `args`. */
 async function runExample(name: string, args: string[], cwd: string): Promise<string> {
-  mkdirSync(CACHE, { recursive: true });
-  const outfile = join(CACHE, `example-${name}-${process.pid}.mjs`);
-  if (!bundles.includes(outfile)) {
-    await build({
-      entryPoints: [fileURLToPath(new URL(`../examples/${name}.ts`, import.meta.url))],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      outfile,
+  let outfile = bundles.get(name);
+  if (outfile === undefined) {
+    outfile = await bundleForNode(fileURLToPath(new URL(`../examples/${name}.ts`, import.meta.url)), `example-${name}`, {
       external: ['@llmkit/core', '@llmkit/layers', '@llmkit/objectives', '@llmkit/tokenizer', '@llmkit/backend-*', '@tensorflow/*', 'cli-progress', 'hyparquet'],
       plugins: [{ name: 'trainer-src', setup: (b) => b.onResolve({ filter: /^@llmkit\/trainer$/ }, () => ({ path: SRC })) }],
-      logLevel: 'silent',
     });
-    bundles.push(outfile);
+    bundles.set(name, outfile);
   }
   return execFileSync(process.execPath, [outfile, ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }

@@ -2,27 +2,15 @@
 // activates one and says which once; with no backend at all the model's first parameter is
 // llmkit's BackendError naming the fix (not tfjs's "No backend found in registry").
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleForNode } from './node-bundle.js';
 
-const CACHE = fileURLToPath(new URL('../../../node_modules/.cache/llmkit-trainer-test/', import.meta.url));
-const childFile = join(CACHE, `first-use-child-${process.pid}.mjs`);
+let childFile = '';
 
 beforeAll(async () => {
-  mkdirSync(CACHE, { recursive: true });
-  await build({
-    entryPoints: [fileURLToPath(new URL('./first-use-backend-child.ts', import.meta.url))],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile: childFile,
-    external: ['@llmkit/*', '@tensorflow/*', 'cli-progress', 'hyparquet'],
-    logLevel: 'silent',
-  });
+  childFile = await bundleForNode(fileURLToPath(new URL('./first-use-backend-child.ts', import.meta.url)), 'first-use-child');
 });
 afterAll(() => rmSync(childFile, { force: true }));
 
