@@ -6,6 +6,7 @@
 // (bytes, kernel, shapes) and what to make smaller.
 import { BackendError, ResourceError, tf } from '@llmkit/core';
 import type { KernelConfig, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { wrapKernel } from './wrap-kernel.js';
 import { XNN_STATUS, XNN_STATUS_OUT_OF_MEMORY, withWasmPrintCapture, xnnFailureCount, xnnFailuresSince } from './wasm-print.js';
 
 /** WebAssembly's (wasm32) addressable memory, which tfjs-wasm's builds may grow to. */
@@ -147,41 +148,41 @@ function disposeOutputs(backend: BackendWasmLike, out: TensorInfo | TensorInfo[]
  * package's own kernel replacements, so that the wrapper is outermost.
  */
 export function guardKernels(backendName: string): void {
-  for (const config of tf.getKernelsForBackend(backendName)) {
-    if ((config as unknown as Record<symbol, boolean>)[GUARDED]) continue;
-    const original = config.kernelFunc;
-    const guarded: KernelConfig = {
-      // Object.assign keeps the original's markers (wrapKernel's), so it is not wrapped twice.
-      ...Object.assign({}, config),
-      kernelFunc: (args) => {
-        const wasm = (args.backend as BackendWasmLike).wasm;
-        if (wasm?.[BROKEN]) throw brokenError(wasm);
-        const outer = running;
-        const since = xnnFailureCount();
-        running = { name: config.kernelName, inputs: args.inputs };
-        try {
-          let out: TensorInfo | TensorInfo[];
-          try {
-            out = original(args);
-          } catch (e) {
-            if (isOutOfMemoryTrap(e, wasm)) throw abortError('', wasm, e);
-            throw e;
-          }
-          const failures = xnnFailuresSince(since);
-          if (failures.length > 0) {
-            disposeOutputs(args.backend as BackendWasmLike, out);
-            throw xnnError(config.kernelName, args.inputs, wasm, failures);
-          }
-          return out;
-        } finally {
-          running = outer;
-        }
-      },
-    };
-    Object.assign(guarded, { [GUARDED]: true });
-    tf.unregisterKernel(config.kernelName, backendName);
-    tf.registerKernel(guarded);
+  for (const { kernelName } of tf.getKernelsForBackend(backendName)) {
+    wrapKernel(kernelName, backendName, guardKernel, GUARDED);
   }
+}
+
+function guardKernel(config: KernelConfig): KernelConfig {
+  const original = config.kernelFunc;
+  return {
+    // Object.assign keeps the original's markers (wrapKernel's), so it is not wrapped twice.
+    ...Object.assign({}, config),
+    kernelFunc: (args) => {
+      const wasm = (args.backend as BackendWasmLike).wasm;
+      if (wasm?.[BROKEN]) throw brokenError(wasm);
+      const outer = running;
+      const since = xnnFailureCount();
+      running = { name: config.kernelName, inputs: args.inputs };
+      try {
+        let out: TensorInfo | TensorInfo[];
+        try {
+          out = original(args);
+        } catch (e) {
+          if (isOutOfMemoryTrap(e, wasm)) throw abortError('', wasm, e);
+          throw e;
+        }
+        const failures = xnnFailuresSince(since);
+        if (failures.length > 0) {
+          disposeOutputs(args.backend as BackendWasmLike, out);
+          throw xnnError(config.kernelName, args.inputs, wasm, failures);
+        }
+        return out;
+      } finally {
+        running = outer;
+      }
+    },
+  };
 }
 
 interface EngineRegistry {
