@@ -31,6 +31,8 @@ const CASES: [string, () => tf.Tensor][] = [
   ['BatchMatMul [2,4,3]·[3,5] (b broadcast over the batch)', () => tf.matMul(r([2, 4, 3], 32), r([3, 5], 33))],
   ['Transpose [2,3,4] by [2,0,1]', () => tf.transpose(r([2, 3, 4], 34), [2, 0, 1])],
   ['Gather rows (embedding lookup) with repeated ids', () => tf.gather(r([10, 4], 35), tf.tensor1d([3, 3, 0, 9], 'int32'))],
+  ['UnsortedSegmentSum (Gather gradient): repeated ids, an id past numSegments dropped, a rank-3 x', () => tf.concat([tf.reshape(tf.unsortedSegmentSum(r([6, 3], 43), tf.tensor1d([2, 0, 2, 4, 7, 2], 'int32'), 5), [-1]), tf.reshape(tf.unsortedSegmentSum(r([4, 2, 3], 44), tf.tensor1d([1, 1, 0, 1], 'int32'), 3), [-1])])],
+  ['UnsortedSegmentSum on int32 values (host path)', () => tf.unsortedSegmentSum(tf.tensor2d([[1, 2], [3, 4], [5, 6]], [3, 2], 'int32'), tf.tensor1d([1, 0, 1], 'int32'), 2)],
   ['int32 arithmetic (host path): (ids + 1) * 2 > 5', () => tf.cast(tf.greater(tf.mul(tf.add(tf.tensor1d([1, 2, 3], 'int32'), 1), 2), 5), 'int32')],
   ['zerosLike, onesLike, fill', () => tf.add(tf.add(tf.zerosLike(r([3], 36)), tf.onesLike(r([3], 37))), tf.fill([3], 0.5))],
 ];

@@ -1,10 +1,41 @@
-// GatherV2 (embedding lookups, batchDims 0) on gather.cu; indices are checked on the host first,
-// since an out-of-range index on the device reads 0 instead of failing as tfjs-cpu does.
+// GatherV2 (embedding lookups, batchDims 0), its gradient UnsortedSegmentSum, and OneHot on
+// gather.cu; gather indices are checked on the host first, since an out-of-range index on the
+// device reads 0 instead of failing as tfjs-cpu does.
 import { util, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs-core';
 import { ShapeError } from '@llmkit/core';
-import { THREADS, gridFor, kernel } from './shared.js';
+import { fillTensor } from './shape.js';
+import { THREADS, gridFor, kernel, onHost } from './shared.js';
 
 export const gatherKernels: KernelConfig[] = [
+  // out[segmentIds[r], ...] += x[r, ...]; ids outside [0, numSegments) are dropped, as tfjs-cpu's
+  // mask-and-sum implementation drops them. segmentIds covers x's leading axes.
+  kernel('UnsortedSegmentSum', ({ inputs, backend, attrs }) => {
+    const { x, segmentIds } = inputs as { x: TensorInfo; segmentIds: TensorInfo };
+    const numSegments = attrs.numSegments as number;
+    const lead = segmentIds.shape.length;
+    if (!util.arraysEqual(x.shape.slice(0, lead), segmentIds.shape)) {
+      throw new ShapeError(`UnsortedSegmentSum: segmentIds [${segmentIds.shape.join(', ')}] must match the leading axes of x [${x.shape.join(', ')}]`);
+    }
+    const rows = util.sizeFromShape(segmentIds.shape), inner = util.sizeFromShape(x.shape.slice(lead));
+    const shape = [numSegments, ...x.shape.slice(lead)];
+    if (x.dtype === 'int32') {
+      // float32 out, as tfjs-cpu (its mask is cast to float32 before the multiply).
+      return onHost(backend, [x, segmentIds], shape, 'float32', ([v, s]) => {
+        const out = new Float64Array(numSegments * inner);
+        for (let r = 0; r < rows; r++) {
+          const seg = s![r]!;
+          if (seg >= 0 && seg < numSegments) for (let c = 0; c < inner; c++) out[seg * inner + c]! += v![r * inner + c]!;
+        }
+        return out;
+      });
+    }
+    // The kernel accumulates with atomicAdd into a zeroed output.
+    const out = fillTensor(backend, shape, 'float32', 0);
+    if (rows * inner > 0) {
+      backend.launch('gather', 'segment_sum', gridFor(rows * inner), [THREADS], [{ ptr: backend.pointer(x) }, { ptr: backend.pointer(segmentIds) }, { ptr: backend.pointer(out) }, { i32: rows }, { i32: inner }, { i32: numSegments }]);
+    }
+    return out;
+  }),
   kernel('OneHot', ({ inputs, backend, attrs }) => {
     const indices = inputs.indices!;
     const { depth, onValue, offValue } = attrs as { depth: number; onValue: number; offValue: number };
