@@ -28,3 +28,6 @@ export { MagnitudePruner, type MagnitudePruningOptions, type Parameterized } fro
 export { HeadPruner, type HeadPruningOptions, type HeadsByLayer } from './analysis/head-pruning.js';
 export { porterStem } from './metrics/porter-stemmer.js';
 export { strictEntities, type TaggingScheme } from './metrics/strict-entities.js';
+export { LogisticRegression, type LogisticRegressionOptions } from './baselines/logistic-regression.js';
+export { BagOfWords, wordTokens, type BagOfWordsOptions } from './baselines/bag-of-words.js';
+export { majorityClass } from './baselines/majority-class.js';
