@@ -4,6 +4,8 @@
 // arrays are function statics (one block runs at a time, so they are the block's shared memory).
 // Not emulated: memory ordering between blocks (blocks never run concurrently here), warp-level
 // implicit synchronisation without *_sync calls, textures, dynamic shared memory.
+// With LLMKIT_EMU_THREADS defined, a block's threads are OS threads instead (the race check under
+// ThreadSanitizer, cuda-emulation-threads.h); the language part below is shared by both.
 #pragma once
 #include <math.h>
 #include <stdint.h>
@@ -14,12 +16,14 @@ struct uint3 { unsigned x, y, z; };
 typedef uint3 dim3;
 
 namespace emu {
+extern uint3 block_idx, block_dim, grid_dim;
+void sync_block();          // __syncthreads
+uint32_t exchange(uint32_t value, int src_lane); // one warp-wide exchange
+#ifndef LLMKIT_EMU_THREADS
 struct Fiber;
 extern Fiber* current;
-extern uint3 block_idx, block_dim, grid_dim;
 uint3 thread_idx_of(Fiber*);
-void sync_block();          // __syncthreads
-uint32_t exchange(uint32_t value, int src_lane); // one warp-wide exchange (two warp barriers)
+#endif
 }
 
 #define __global__
@@ -29,7 +33,11 @@ uint32_t exchange(uint32_t value, int src_lane); // one warp-wide exchange (two 
 #define __restrict__ __restrict
 #define __launch_bounds__(...)
 #define __shared__ static
+#ifdef LLMKIT_EMU_THREADS
+#include "cuda-emulation-threads.h"
+#else
 #define threadIdx (::emu::thread_idx_of(::emu::current))
+#endif
 #define blockIdx (::emu::block_idx)
 #define blockDim (::emu::block_dim)
 #define gridDim (::emu::grid_dim)
@@ -48,9 +56,11 @@ inline T __shfl_xor_sync(unsigned mask, T v, int lane_mask) {
   return emu_bits_to<T>(emu::exchange(emu_to_bits(v), lane ^ lane_mask));
 }
 
+#ifndef LLMKIT_EMU_THREADS
 // One OS thread runs every fiber, so a read-modify-write cannot interleave: plain adds are atomic.
 inline float atomicAdd(float* p, float v) { float old = *p; *p = old + v; return old; }
 inline int atomicAdd(int* p, int v) { int old = *p; *p = old + v; return old; }
+#endif
 
 inline float rsqrtf(float x) { return 1.f / sqrtf(x); }
 inline float __int_as_float(int b) { return emu_bits_to<float>((uint32_t)b); }

@@ -1,0 +1,127 @@
+// Builds and runs the race check: the kernels/*.cu families compiled with g++ -fsanitize=thread
+// through cuda-emulation.h in its OS-thread model (LLMKIT_EMU_THREADS, thread-emulator.cpp), each
+// with its cases (races/<family>.cpp), linked into one program (races-main.cpp). Objects are cached
+// in the temporary folder by the hash of what they are built from. `edits` replaces kernel sources
+// in a private copy of kernels/ (the test of the test: a kernel with a __syncthreads removed).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const kernelsDir = fileURLToPath(new URL('../../kernels', import.meta.url));
+const CXX = process.env.CXX ?? 'g++';
+const FLAGS = ['-fsanitize=thread', '-g', '-O1', '-std=c++17', '-Wno-unknown-pragmas', '-Wno-sign-compare', '-DLLMKIT_EMU_THREADS'];
+const HARNESS = ['cuda-emulation.h', 'cuda-emulation-threads.h', 'race-harness.h', 'thread-emulator.cpp', 'races-main.cpp'];
+
+/** The kernel families (kernels/<family>.cu). */
+export function kernelFamilies(): string[] {
+  return readdirSync(kernelsDir)
+    .filter((f) => f.endsWith('.cu'))
+    .map((f) => f.slice(0, -3))
+    .sort();
+}
+
+export interface RaceBuild {
+  /** The program: `races [family...]`. */
+  exe: string;
+  families: string[];
+}
+
+/**
+ * Builds the race-check program for `families` (default: all). `edits` maps a file of kernels/
+ * (e.g. 'attention.cu' or 'llmkit.cuh') to the text to compile instead.
+ */
+export function buildRaceCheck(options: { families?: string[]; edits?: Record<string, string> } = {}): RaceBuild {
+  const families = options.families ?? kernelFamilies();
+  for (const f of families) {
+    if (!existsSync(join(kernelsDir, `${f}.cu`))) throw new Error(`race check: no kernel family kernels/${f}.cu`);
+    if (!existsSync(join(here, 'races', `${f}.cpp`))) throw new Error(`race check: kernels/${f}.cu has no race cases: add test/double/races/${f}.cpp`);
+  }
+  const source = (file: string) => options.edits?.[file] ?? readFileSync(join(kernelsDir, file), 'utf8');
+  for (const file of Object.keys(options.edits ?? {})) {
+    if (!existsSync(join(kernelsDir, file))) throw new Error(`race check: edit of kernels/${file}, which does not exist`);
+  }
+  const common = createHash('sha256').update(CXX).update(FLAGS.join(' '));
+  for (const f of HARNESS) common.update(f).update(readFileSync(join(here, f)));
+  common.update(source('llmkit.cuh'));
+  const base = common.digest('hex');
+
+  const cache = join(tmpdir(), 'llmkit-cuda-races');
+  mkdirSync(cache, { recursive: true });
+  const compile = (key: string, args: string[]): string => {
+    const obj = join(cache, `${key}.o`);
+    if (existsSync(obj)) return obj;
+    const tmp = `${obj}.${process.pid}.tmp.o`;
+    execFileSync(CXX, [...FLAGS, '-c', '-o', tmp, ...args], { stdio: 'pipe' });
+    renameSync(tmp, obj);
+    return obj;
+  };
+  const hashOf = (...parts: string[]) => {
+    const h = createHash('sha256').update(base);
+    for (const p of parts) h.update(p);
+    return h.digest('hex').slice(0, 20);
+  };
+
+  // A private copy of kernels/ holds the sources as compiled (edited or not), keyed by their hash.
+  const all = readdirSync(kernelsDir).filter((f) => f.endsWith('.cu') || f.endsWith('.cuh'));
+  const sourcesKey = hashOf(...all.map((f) => f + source(f)));
+  const sources = join(cache, `kernels-${sourcesKey}`);
+  if (!existsSync(sources)) {
+    const tmp = `${sources}.${process.pid}.tmp`;
+    mkdirSync(tmp, { recursive: true });
+    for (const f of all) writeFileSync(join(tmp, f), source(f));
+    renameSync(tmp, sources);
+  }
+
+  const include = ['-I', here, '-I', sources, '-include', join(here, 'cuda-emulation.h')];
+  const objects = [
+    compile(hashOf('thread-emulator'), [...include, join(here, 'thread-emulator.cpp')]),
+    compile(hashOf('races-main'), [...include, join(here, 'races-main.cpp')]),
+  ];
+  for (const f of families) {
+    const cases = join(here, 'races', `${f}.cpp`);
+    const cu = join(sources, `${f}.cu`);
+    objects.push(compile(hashOf(f, source(`${f}.cu`), readFileSync(cases, 'utf8')), [...include, `-DLLMKIT_KERNEL_SOURCE=${JSON.stringify(cu)}`, cases]));
+  }
+  const exe = join(cache, `races-${hashOf(...objects)}`);
+  if (!existsSync(exe)) {
+    const tmp = `${exe}.${process.pid}.tmp`;
+    execFileSync(CXX, ['-fsanitize=thread', '-o', tmp, ...objects, '-lpthread'], { stdio: 'pipe' });
+    renameSync(tmp, exe);
+  }
+  return { exe, families };
+}
+
+export interface RaceRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  /** Kernels launched, in order (from the program's "launched <name>" lines). */
+  launched: string[];
+  /** ThreadSanitizer's warnings ("WARNING: ThreadSanitizer: ..." blocks). */
+  reports: string[];
+}
+
+/** Runs the program on `families` (default: those it was built with). */
+export function runRaceCheck(build: RaceBuild, families: string[] = build.families): RaceRun {
+  // halt_on_error=0: every report of the run, not only the first; exitcode: a report fails the run.
+  const env = { ...process.env, TSAN_OPTIONS: 'halt_on_error=0 exitcode=66 history_size=4' };
+  let r = spawnSync(build.exe, families, { env, encoding: 'utf8', maxBuffer: 256 << 20 });
+  // gcc 12's ThreadSanitizer cannot map its shadow under kernels with high mmap randomisation
+  // (vm.mmap_rnd_bits > 28): it says so and exits; the run without address randomisation works.
+  if (/unexpected memory mapping/.test(r.stderr ?? '')) {
+    r = spawnSync('setarch', [process.arch === 'arm64' ? 'aarch64' : 'x86_64', '-R', build.exe, ...families], { env, encoding: 'utf8', maxBuffer: 256 << 20 });
+  }
+  const stdout = r.stdout ?? '';
+  const stderr = r.stderr ?? '';
+  return {
+    status: r.status,
+    stdout,
+    stderr,
+    launched: [...stdout.matchAll(/^launched (\w+) /gm)].map((m) => m[1]!),
+    reports: stderr.split(/^==================$/m).filter((b) => /WARNING: ThreadSanitizer:/.test(b)),
+  };
+}

@@ -1,0 +1,208 @@
+// The OS-thread scheduler behind cuda-emulation-threads.h, for the race check: one worker thread per
+// GPU thread of a block, blocks of a grid one after another. Its synchronisation is what
+// ThreadSanitizer sees, so it gives exactly the ordering CUDA promises and no more:
+// - __syncthreads is a block barrier on a mutex and condition variables: every thread's accesses
+//   before it happen before every thread's accesses after it (CUDA's guarantee for shared memory).
+// - A warp shuffle (__shfl_xor_sync) waits for every lane of the warp, as *_sync intrinsics do,
+//   and passes values through relaxed atomics; its waiting is hidden from ThreadSanitizer
+//   (AnnotateIgnoreSync), because a shuffle orders no memory: code that needs a warp's writes
+//   to shared memory ordered needs __syncwarp or __syncthreads, and is reported without one.
+// - A shuffle whose warp has lanes that returned, or with a block size that leaves a partial
+//   warp, fails the run: the full mask names them (undefined on the GPU). Threads that returned
+//   count as arrived at __syncthreads, as on Volta and later.
+// - Barriers that can never open (a divergent __syncthreads) fail the run with the kernel's name.
+// Not checked: races between blocks (blocks run in turn, each ordered after the previous one).
+#include "cuda-emulation.h"
+#include "race-harness.h"
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <vector>
+
+extern "C" {
+void AnnotateIgnoreSyncBegin(const char* file, int line);
+void AnnotateIgnoreSyncEnd(const char* file, int line);
+void AnnotateIgnoreReadsBegin(const char* file, int line);
+void AnnotateIgnoreReadsEnd(const char* file, int line);
+void AnnotateIgnoreWritesBegin(const char* file, int line);
+void AnnotateIgnoreWritesEnd(const char* file, int line);
+}
+
+namespace emu {
+uint3 block_idx, block_dim, grid_dim;
+thread_local uint3 thread_idx;
+static thread_local int linear;           // index in the block
+static thread_local unsigned exchanges;   // this thread's shuffles in the block: picks the slot parity
+
+static const int MAX_THREADS = 1024, MAX_WARPS = MAX_THREADS / 32;
+static const char* kernel_name = "";
+
+// Barrier state of the running block, all under `mu`.
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t block_cv = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t warp_cv[MAX_WARPS];
+static int live, at_block, warps;
+static unsigned block_gen;
+static int warp_size[MAX_WARPS], warp_live[MAX_WARPS], at_warp[MAX_WARPS];
+static unsigned warp_gen[MAX_WARPS];
+// Shuffle values: [warp][parity][lane]. Two parities: a lane writes slot p of exchange k+2 only
+// after every lane passed exchange k+1's barrier, so after every lane read exchange k's slot.
+static uint32_t slots[MAX_WARPS][2][32];
+
+[[noreturn]] static void fail(const char* what) {
+  fprintf(stderr, "llmkit race check: %s in %s, block (%u,%u,%u)\n", what, kernel_name, block_idx.x, block_idx.y, block_idx.z);
+  fflush(stderr);
+  _exit(3);
+}
+
+// Opens every barrier whose threads have all arrived; fails when threads wait and none can open.
+static void progress() {
+  bool opened = false;
+  if (at_block > 0 && at_block == live) {
+    at_block = 0;
+    block_gen++;
+    pthread_cond_broadcast(&block_cv);
+    opened = true;
+  }
+  int waiting = at_block;
+  for (int w = 0; w < warps; w++) {
+    if (at_warp[w] > 0 && at_warp[w] == warp_size[w]) {
+      at_warp[w] = 0;
+      warp_gen[w]++;
+      pthread_cond_broadcast(&warp_cv[w]);
+      opened = true;
+    }
+    waiting += at_warp[w];
+  }
+  if (!opened && live > 0 && waiting == live) fail("divergent barrier (threads wait at different barriers)");
+}
+
+void sync_block() {
+  pthread_mutex_lock(&mu);
+  unsigned gen = block_gen;
+  at_block++;
+  progress();
+  while (block_gen == gen) pthread_cond_wait(&block_cv, &mu);
+  pthread_mutex_unlock(&mu);
+}
+
+uint32_t exchange(uint32_t value, int src_lane) {
+  int w = linear / 32, lane = linear % 32, p = exchanges++ & 1;
+  __atomic_store_n(&slots[w][p][lane], value, __ATOMIC_RELAXED);
+  AnnotateIgnoreSyncBegin(__FILE__, __LINE__);
+  AnnotateIgnoreReadsBegin(__FILE__, __LINE__);
+  AnnotateIgnoreWritesBegin(__FILE__, __LINE__);
+  pthread_mutex_lock(&mu);
+  if (warp_size[w] != 32) fail("warp shuffle in a partial warp (blockDim not a multiple of 32)");
+  if (warp_live[w] != 32) fail("warp shuffle with lanes that returned (the full mask names them)");
+  unsigned gen = warp_gen[w];
+  at_warp[w]++;
+  progress();
+  while (warp_gen[w] == gen) pthread_cond_wait(&warp_cv[w], &mu);
+  pthread_mutex_unlock(&mu);
+  AnnotateIgnoreWritesEnd(__FILE__, __LINE__);
+  AnnotateIgnoreReadsEnd(__FILE__, __LINE__);
+  AnnotateIgnoreSyncEnd(__FILE__, __LINE__);
+  return __atomic_load_n(&slots[w][p][src_lane & 31], __ATOMIC_RELAXED);
+}
+
+static void thread_returned() {
+  pthread_mutex_lock(&mu);
+  int w = linear / 32;
+  live--;
+  warp_live[w]--;
+  if (at_warp[w] > 0) fail("a lane returned while its warp waits at a shuffle");
+  progress();
+  pthread_mutex_unlock(&mu);
+}
+
+// The worker pool: worker i runs thread i of each block (pool grows to the largest block).
+static pthread_mutex_t pool_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t pool_cv = PTHREAD_COND_INITIALIZER, done_cv = PTHREAD_COND_INITIALIZER;
+static unsigned job_gen;
+static int job_threads, job_done;
+static const std::function<void()>* job;
+static int workers;
+
+static void* worker_main(void* arg) {
+  int i = (int)(intptr_t)arg;
+  unsigned seen = 0;
+  for (;;) {
+    pthread_mutex_lock(&pool_mu);
+    while (job_gen == seen) pthread_cond_wait(&pool_cv, &pool_mu);
+    seen = job_gen;
+    bool mine = i < job_threads;
+    const std::function<void()>* body = job;
+    pthread_mutex_unlock(&pool_mu);
+    if (!mine) continue;
+    linear = i;
+    exchanges = 0;
+    thread_idx = {(unsigned)(i % block_dim.x), (unsigned)((i / block_dim.x) % block_dim.y), (unsigned)(i / (block_dim.x * block_dim.y))};
+    (*body)();
+    thread_returned();
+    pthread_mutex_lock(&pool_mu);
+    if (++job_done == job_threads) pthread_cond_signal(&done_cv);
+    pthread_mutex_unlock(&pool_mu);
+  }
+  return nullptr;
+}
+
+static void grow_pool(int threads) {
+  for (; workers < threads; workers++) {
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, 1 << 20);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    pthread_t t;
+    if (pthread_create(&t, &attr, worker_main, (void*)(intptr_t)workers) != 0) {
+      fprintf(stderr, "llmkit race check: cannot start thread %d\n", workers);
+      exit(2);
+    }
+    pthread_attr_destroy(&attr);
+  }
+}
+}  // namespace emu
+
+namespace race {
+void launch(const char* kernel, dim3 grid, dim3 block, const std::function<void()>& body) {
+  using namespace emu;
+  long threads = (long)block.x * block.y * block.z;
+  if (threads < 1 || threads > MAX_THREADS || grid.x < 1 || grid.y < 1 || grid.z < 1) {
+    fprintf(stderr, "llmkit race check: bad launch of %s: grid (%u,%u,%u), block (%u,%u,%u)\n", kernel, grid.x, grid.y, grid.z, block.x, block.y, block.z);
+    exit(2);
+  }
+  static bool cv_ready = false;
+  if (!cv_ready) {
+    for (int w = 0; w < MAX_WARPS; w++) pthread_cond_init(&warp_cv[w], nullptr);
+    cv_ready = true;
+  }
+  grow_pool((int)threads);
+  kernel_name = kernel;
+  block_dim = block;
+  grid_dim = grid;
+  for (unsigned z = 0; z < grid.z; z++)
+    for (unsigned y = 0; y < grid.y; y++)
+      for (unsigned x = 0; x < grid.x; x++) {
+        // The previous block's threads all reported done under pool_mu, so this thread owns the state.
+        block_idx = {x, y, z};
+        live = (int)threads;
+        at_block = 0;
+        warps = (int)((threads + 31) / 32);
+        for (int w = 0; w < warps; w++) {
+          warp_size[w] = warp_live[w] = (int)(threads - 32L * w < 32 ? threads - 32L * w : 32);
+          at_warp[w] = 0;
+        }
+        pthread_mutex_lock(&pool_mu);
+        job = &body;
+        job_threads = (int)threads;
+        job_done = 0;
+        job_gen++;
+        pthread_cond_broadcast(&pool_cv);
+        while (job_done < job_threads) pthread_cond_wait(&done_cv, &pool_mu);
+        pthread_mutex_unlock(&pool_mu);
+      }
+  printf("launched %s grid (%u,%u,%u) block (%u,%u,%u)\n", kernel, grid.x, grid.y, grid.z, block.x, block.y, block.z);
+  fflush(stdout);
+}
+}  // namespace race

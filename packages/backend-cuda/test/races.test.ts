@@ -1,0 +1,52 @@
+// Races in the kernels: every kernels/*.cu entry point runs on small shapes with one OS thread per
+// GPU thread under ThreadSanitizer (test/double/build-races.ts, cases in test/double/races/), and
+// any report fails. The test of the test: copies of a kernel with one __syncthreads removed must be
+// reported as data races on the kernel's shared memory.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { buildRaceCheck, kernelFamilies, runRaceCheck } from './double/build-races.js';
+import { emulatedEntryPoints } from './double/build.js';
+
+const kernels = fileURLToPath(new URL('../kernels', import.meta.url));
+const SYNC = '__syncthreads();';
+
+/** `source` with the `nth` (0-based) __syncthreads() after `anchor` replaced by a comment. */
+function withoutSync(source: string, anchor: string, nth: number): string {
+  let at = source.indexOf(anchor);
+  if (at < 0) throw new Error(`test of the test: '${anchor}' is no longer in the source`);
+  for (let i = 0; i <= nth; i++) {
+    at = source.indexOf(SYNC, at + (i === 0 ? 0 : SYNC.length));
+    if (at < 0) throw new Error(`test of the test: no __syncthreads #${nth} after '${anchor}'`);
+  }
+  return `${source.slice(0, at)}/* __syncthreads removed by races.test.ts */${source.slice(at + SYNC.length)}`;
+}
+
+describe('ThreadSanitizer on the emulated kernels', () => {
+  it('every kernel of every family runs with one thread per GPU thread and no data race is reported', () => {
+    const run = runRaceCheck(buildRaceCheck());
+    expect(run.reports, run.reports.join('\n')).toEqual([]);
+    expect(run.status, run.stderr.slice(-4000)).toBe(0);
+    for (const family of kernelFamilies()) {
+      const missing = emulatedEntryPoints(`${kernels}/${family}.cu`).filter((k) => !run.launched.includes(k));
+      expect(missing, `kernels of ${family}.cu with no launch in test/double/races/${family}.cpp`).toEqual([]);
+    }
+  });
+
+  it('a __syncthreads removed between loading a K/V tile and reading it in attention_forward is reported on the shared tile', () => {
+    const source = readFileSync(`${kernels}/attention.cu`, 'utf8');
+    const run = runRaceCheck(buildRaceCheck({ families: ['attention'], edits: { 'attention.cu': withoutSync(source, 'attention_forward(', 1) } }));
+    expect(run.status).not.toBe(0);
+    const races = run.reports.filter((r) => /WARNING: ThreadSanitizer: data race/.test(r));
+    expect(races.length).toBeGreaterThan(0);
+    expect(races.some((r) => /#1 attention_forward /.test(r) && /Location is global 'attention_forward::[kv]s'/.test(r))).toBe(true);
+  });
+
+  it('a removed leading __syncthreads of block_sum (the scratch reused by the next reduction) is reported on the scratch', () => {
+    const header = readFileSync(`${kernels}/llmkit.cuh`, 'utf8');
+    const run = runRaceCheck(buildRaceCheck({ families: ['softmax'], edits: { 'llmkit.cuh': withoutSync(header, 'float block_sum(', 0) } }));
+    expect(run.status).not.toBe(0);
+    const races = run.reports.filter((r) => /WARNING: ThreadSanitizer: data race/.test(r));
+    expect(races.some((r) => /block_sum/.test(r) && /Location is global '\w+::scratch'/.test(r))).toBe(true);
+  });
+});
