@@ -2,7 +2,8 @@
 // The examples import '@llmkit/eval' as a user would, i.e. this package's dist: build it first.
 import { readdirSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { corpusBleu } from '../src/index.js';
+import { BagOfWords, LogisticRegression, accuracy, corpusBleu, f1 } from '../src/index.js';
+import spamAssassin from '../data/spam-assassin.json' with { type: 'json' };
 
 /** Imports an example, returning the lines it logged. */
 async function run(name: string): Promise<string[]> {
@@ -20,7 +21,7 @@ afterEach(() => vi.restoreAllMocks());
 
 describe('examples', () => {
   it('every example has a test here', () => {
-    expect(readdirSync(new URL('../examples/', import.meta.url)).sort()).toEqual(['analysis.ts', 'evaluate.ts', 'generate.ts', 'head-pruning.ts', 'metrics.ts', 'perplexity.ts']);
+    expect(readdirSync(new URL('../examples/', import.meta.url)).sort()).toEqual(['analysis.ts', 'evaluate.ts', 'fine-tune-spam.ts', 'generate.ts', 'head-pruning.ts', 'metrics.ts', 'perplexity.ts']);
   });
 
   it('metrics.ts: values counted by hand from its inputs', async () => {
@@ -68,5 +69,24 @@ describe('examples', () => {
   it('head-pruning.ts: the chosen heads, the same after an update and save/load', async () => {
     const lines = await run('head-pruning.ts');
     expect(lines).toEqual(['pruned {"0":[1],"1":[0,3]}', 'after save/load {"0":[1],"1":[0,3]}']);
+  });
+
+  it('fine-tune-spam.ts (tiny settings): baselines equal to recomputing them, pretraining lowers the loss, no tensors left', async () => {
+    const lines = await run('fine-tune-spam.ts');
+    const train = spamAssassin.messages.filter((m) => m.split === 'train');
+    const test = spamAssassin.messages.filter((m) => m.split === 'test').slice(0, 64);
+    const truth = test.map((m) => m.label);
+    expect(lines[0]).toBe(`data: ${train.length} train, 64 test messages`);
+    // Majority class: ham on every message, so accuracy is the share of ham and F1(spam) is 0.
+    const hamShare = truth.filter((y) => y === 'ham').length / 64;
+    expect(lines[1]).toBe(`majority class (ham): accuracy ${hamShare.toFixed(3)}, F1(spam) 0.000, macro F1 ${f1(truth, truth.map(() => 'ham'), { average: 'macro', labels: ['ham', 'spam'] }).toFixed(3)}`);
+    const bow = BagOfWords.fit(train.map((m) => m.text), { minDf: 2 });
+    const predicted = LogisticRegression.fit(bow.transform(train.map((m) => m.text)), train.map((m) => m.label)).predict(bow.transform(test.map((m) => m.text)));
+    expect(lines[2]).toBe(`bag-of-words logistic regression (${bow.vocabulary.length} words): accuracy ${accuracy(truth, predicted).toFixed(3)}, F1(spam) ${f1(truth, predicted, { posLabel: 'spam' }).toFixed(3)}, macro F1 ${f1(truth, predicted, { average: 'macro' }).toFixed(3)}`);
+    const [, first, last] = /^pretrain \(causal LM\): 12 steps, loss (\S+) \(first quarter\) -> (\S+) \(last quarter\)$/.exec(lines[3]!)!;
+    expect(Number(first)).toBeGreaterThan(Number(last)); // starts near ln(49) = 3.89
+    expect(lines[4]).toMatch(/^fine-tune \(sequence classifier\): 11 steps, loss \d\.\d{3} \(first quarter\) -> \d\.\d{3} \(last quarter\)$/);
+    expect(lines[5]).toMatch(/^fine-tuned GPT: accuracy [01]\.\d{3}, F1\(spam\) [01]\.\d{3}, macro F1 [01]\.\d{3}$/);
+    expect(lines[6]).toBe('tensors left: 0');
   });
 });
