@@ -12,6 +12,7 @@ export { rmsNorm, type RmsNormOptions } from './ops/rms-norm.js';
 export { gelu, type GeluOptions } from './ops/gelu.js';
 export { scaledDotProductAttention, type AttentionOptions } from './ops/attention.js';
 export { embedding } from './ops/embedding.js';
+export { adamwUpdate, type AdamWUpdate, type AdamWUpdateOptions } from './ops/adamw.js';
 export * from './module/index.js';
 export * from './safetensors/index.js';
 export * from './random/index.js';
