@@ -1,6 +1,6 @@
 // AdamW (Loshchilov & Hutter 2019) exactly as torch.optim.AdamW computes it: decoupled weight decay
 // applied to the parameter first, then the bias-corrected Adam step (see testkit's adamwStep).
-import { tf } from '@llmkit/core';
+import { adamwUpdate, tf } from '@llmkit/core';
 import { DEFAULT_GROUPS, resolveWeightDecay, type ParameterGroup } from './parameter-groups.js';
 import {
   assignState,
@@ -78,18 +78,22 @@ export class AdamW implements Optimizer {
     // Host float64, as torch computes them from a Python step count.
     const stepSize = lr / (1 - beta1 ** t);
     const bias2Sqrt = Math.sqrt(1 - beta2 ** t);
+    // One fused update over every parameter with a gradient (core's LlmkitAdamW kernel; its
+    // default is the tfjs ops of torch's formula, a backend may run it as one pass).
+    const idx = this.parameters.flatMap(([name], i) => (grads[name] ? [i] : []));
+    if (idx.length === 0) return;
     tf.tidy(() => {
-      this.parameters.forEach(([name, p], i) => {
-        const g = grads[name];
-        if (!g) return;
-        const m = this.expAvg[i]!;
-        const v = this.expAvgSq[i]!;
-        const decay = this.decays[i]!;
-        const decayed = decay === 0 ? p : tf.mul(p, 1 - lr * decay);
-        m.assign(tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1)));
-        v.assign(tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2)));
-        const denom = tf.add(tf.div(tf.sqrt(v), bias2Sqrt), this.eps);
-        p.assign(tf.sub(decayed, tf.mul(tf.div(m, denom), stepSize)));
+      const next = adamwUpdate(
+        idx.map((i) => this.parameters[i]![1]),
+        idx.map((i) => grads[this.parameters[i]![0]]!),
+        idx.map((i) => this.expAvg[i]!),
+        idx.map((i) => this.expAvgSq[i]!),
+        { beta1, beta2, eps: this.eps, stepSize, bias2Sqrt, decayFactors: idx.map((i) => (this.decays[i] === 0 ? 1 : 1 - lr * this.decays[i]!)) },
+      );
+      idx.forEach((i, j) => {
+        this.parameters[i]![1].assign(next.params[j]!);
+        this.expAvg[i]!.assign(next.expAvg[j]!);
+        this.expAvgSq[i]!.assign(next.expAvgSq[j]!);
       });
     });
   }
