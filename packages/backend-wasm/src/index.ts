@@ -5,6 +5,7 @@ import * as tfWasm from '@tensorflow/tfjs-backend-wasm';
 import { BackendError, isNode, registerBackend, tf, type Backend, type BackendDescription } from '@llmkit/core';
 import { installSimdKernels, simdOf, setSimdKernelsEnabled } from './simd/module.js';
 import { wasmKernelOverrides, SIMD_KERNEL_NAMES } from './simd/kernels.js';
+import { adamwOverride } from './simd/adamw.js';
 import { createThreadedBackend, importBuiltin, MAX_WASM_THREADS } from './node-threads.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 import { installFastMatMul, setMatMulGemm } from './fast-matmul.js';
@@ -15,7 +16,7 @@ import { installHeapGuard } from './heap-guard.js';
 
 /** Kernels tfjs-wasm lacks that training needs (registered once, for the 'wasm' tfjs backend). */
 const missingKernels = [unsortedSegmentSumConfig];
-const kernels = wasmKernelOverrides();
+const kernels = [...wasmKernelOverrides(), adamwOverride];
 
 /** Environment variable: `off` runs core's JavaScript host kernels instead of the SIMD ones (for comparisons). */
 export const SIMD_KERNELS_ENV = 'LLMKIT_WASM_SIMD_KERNELS';
@@ -243,7 +244,7 @@ export const wasmBackend: Backend = {
         blas: blasNote,
         sum: 'leading-axes sums in one pass (no transpose)',
         fusedKernelImpl: simdNote,
-        simdKernelsAttached: simdOf(tf.engine().registry['wasm']) !== undefined ? SIMD_KERNEL_NAMES.join(',') : 'none',
+        simdKernelsAttached: simdOf(tf.engine().registry['wasm']) !== undefined ? [...SIMD_KERNEL_NAMES, adamwOverride.kernelName].join(',') : 'none',
       },
     };
   },

@@ -17,6 +17,8 @@ export interface SimdExports {
   log_softmax(x: number, y: number, rows: number, cols: number): void;
   log_softmax_grad(dy: number, y: number, dx: number, rows: number, cols: number): void;
   softmax_cross_entropy_grad(x: number, labels: number, lse: number, d: number, rows: number, cols: number, ignore: number, scale: number): void;
+  /** `table`: 9 int32 words per tensor (see csrc/adamw.c). */
+  adamw(table: number, count: number, beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number, eps: number, stepSize: number, bias2Sqrt: number): void;
 }
 
 interface EmscriptenModuleLike {
@@ -92,7 +94,7 @@ export async function installSimdKernels(backendName: string): Promise<string> {
       entry.factory = Object.assign(wrapped, { [FACTORY_WRAPPED]: true });
     }
     await (compiled.get(false) ?? WebAssembly.compile(decode(KERNELS_WASM) as BufferSource));
-    return 'WebAssembly SIMD kernels from C (gelu, layerNorm, logSoftmax, softmax cross-entropy)';
+    return 'WebAssembly SIMD kernels from C (gelu, layerNorm, logSoftmax, softmax cross-entropy, AdamW)';
   } catch (e) {
     return `JavaScript host kernels (the SIMD kernels did not load: ${(e as Error).message})`;
   }
