@@ -6,6 +6,7 @@
 //
 //   node packages/testkit/bench/gpt-step.mjs [--configs=tiny,medium] [--paths=blas,xnnpack]
 //        [--under-load] [--repeat=N] [--quick] [--no-torch]
+//   node packages/testkit/bench/gpt-step.mjs --profile[=tiny] [--paths=blas]   # per-kernel table of one step
 import { spawn, spawnSync } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -62,6 +63,65 @@ async function child(config, iters) {
   model.dispose();
   tf.dispose([ids, targets]);
   process.stdout.write(`${JSON.stringify({ ...r, leaked, device: d.device, matmul: d.details?.matmul, numParams: model.numParams })}\n`);
+}
+
+/**
+ * Profile mode: one whole step (forward, backward, AdamW) of `config` under `tf.profile`, in this
+ * process on the path LLMKIT_BLAS selects: kernel time and calls per kernel, top-level launches.
+ */
+async function profileStep(config) {
+  const { tf, useBackend, currentBackend } = await import('@llmkit/core');
+  await import('@llmkit/backend-wasm');
+  const { AdamW } = await import('@llmkit/trainer');
+  const { tinyGpt } = await import('./tiny-gpt.mjs');
+  const { profileKernels } = await import('./measure.mjs');
+  await useBackend('wasm');
+  const cfg = GPT_CONFIGS[config];
+  const model = tinyGpt(cfg);
+  const ids = tf.randomUniformInt([cfg.batch, cfg.block], 0, cfg.vocab, 1);
+  const targets = tf.randomUniformInt([cfg.batch, cfg.block], 0, cfg.vocab, 2);
+  const optimizer = new AdamW(model.variables.map((v) => [v.name, v]), { lr: 1e-3, weightDecay: 0.1, groups: [] });
+  const step = async () => {
+    const { value, grads } = tf.variableGrads(() => model.loss(ids, targets));
+    optimizer.step(grads);
+    await value.data();
+    tf.dispose([value, ...Object.values(grads)]);
+  };
+  // Two unprofiled steps first: lazy registration, heap growth, the optimizer's first step.
+  await step();
+  await step();
+  const { records, wallMs } = await profileKernels(step);
+  const byName = new Map();
+  for (const r of records) {
+    const e = byName.get(r.name) ?? { name: r.name, count: 0, ms: 0 };
+    e.count++;
+    e.ms += r.selfMs;
+    byName.set(r.name, e);
+  }
+  const kernelMs = records.reduce((s, r) => s + r.selfMs, 0);
+  const sorted = [...byName.values()].sort((a, b) => b.ms - a.ms);
+  console.log(`-- one ${config} step (forward, backward, AdamW) on ${currentBackend().describe().device}, load ${load1()}`);
+  console.log(table(
+    ['kernel', 'count', 'total ms', 'ms/call', 'share'],
+    sorted.map((e) => [e.name, e.count, fmt(e.ms), fmt(e.ms / e.count), `${((100 * e.ms) / kernelMs).toFixed(1)}%`]),
+  ));
+  console.log(
+    `kernel calls per step: ${records.filter((r) => r.depth === 0).length} launched by ops, ${records.length} counting nested ones; ` +
+      `kernel time ${fmt(kernelMs)} ms of ${fmt(wallMs)} ms profiled step`,
+  );
+  const mm = new Map();
+  for (const r of records.filter((x) => x.name === 'BatchMatMul')) {
+    const key = r.inputShapes.map((s) => `[${s}]`).join('x');
+    const e = mm.get(key) ?? { key, count: 0, ms: 0 };
+    e.count++;
+    e.ms += r.selfMs;
+    mm.set(key, e);
+  }
+  console.log('BatchMatMul by input shapes:');
+  console.log(table(['inputs', 'count', 'total ms'], [...mm.values()].sort((a, b) => b.ms - a.ms).map((e) => [e.key, e.count, fmt(e.ms)])));
+  optimizer.dispose();
+  model.dispose();
+  tf.dispose([ids, targets]);
 }
 
 /** Runs the child for one config and path; returns its JSON or { error }. */
@@ -191,7 +251,11 @@ const argv = process.argv.slice(2);
 const option = (name) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 if (process.argv[1] === here) {
   const childConfig = option('child');
-  if (childConfig) {
+  const profile = argv.find((a) => a === '--profile' || a.startsWith('--profile='));
+  if (profile) {
+    process.env.LLMKIT_BLAS ??= PATH_ENV[option('paths')?.split(',')[0] ?? 'blas'];
+    await profileStep(option('profile') ?? 'tiny');
+  } else if (childConfig) {
     await child(childConfig, JSON.parse(option('iters') ?? '{}'));
   } else {
     await benchGptSteps({
