@@ -26,7 +26,8 @@ parser.add_argument("--warmup", type=int, default=2)
 parser.add_argument("--seed", type=int, default=2)
 args = parser.parse_args()
 
-accelerator = Accelerator()
+# cpu=True where there is no GPU: then Accelerator also joins the CPU processes torchrun starts (gloo).
+accelerator = Accelerator(cpu=not torch.cuda.is_available())
 log = accelerator.print
 sent = json.load(open(os.path.join(args.model, "handover.json")))
 block = sent["blockSize"]
@@ -40,8 +41,8 @@ if digest != sent["corpusIds"]:
     raise SystemExit(f"tokenizer.json: HF tokenizers encodes {args.corpus} differently from llmkit ({len(ids)} ids)")
 log(f"tokenizer.json: the same {len(ids)} ids as llmkit")
 
-model = GPT2LMHeadModel.from_pretrained(args.model)
-probe = torch.tensor(sent["probe"])
+model = GPT2LMHeadModel.from_pretrained(args.model).to(accelerator.device)
+probe = torch.tensor(sent["probe"], device=accelerator.device)
 
 
 def probe_loss(m):
@@ -68,7 +69,7 @@ generator = torch.Generator().manual_seed(args.seed * 1000 + accelerator.process
 losses = []
 for step in range(1, args.steps + 1):
     starts = torch.randint(0, len(train_ids) - block + 1, (args.batch_size,), generator=generator)
-    x = torch.stack([train_ids[s : s + block] for s in starts.tolist()])
+    x = torch.stack([train_ids[s : s + block] for s in starts.tolist()]).to(accelerator.device)
     loss = model(input_ids=x, labels=x).loss
     accelerator.backward(loss)
     accelerator.clip_grad_norm_(model.parameters(), 1.0)

@@ -89,9 +89,15 @@ writeFileSync(`${sent}/handover.json`, JSON.stringify({ blockSize, trainTokens, 
 gpt.dispose();
 console.log(`llmkit: probe loss ${leg1.before.toFixed(6)} -> ${leg1.after.toFixed(6)}; saved ${sent}`);
 
-// Leg 2: PyTorch, under accelerate (a launcher module of the accelerate package, so no PATH needed).
+// Leg 2: PyTorch, under `accelerate launch` (its module, so no PATH needed). accelerate starts
+// several CPU processes only through MPI, so for --processes > 1 torchrun starts them; Accelerator
+// in the script then trains data-parallel (DDP over gloo) either way.
 const received = `${args.out}/pytorch`;
-const launch = ['-m', 'accelerate.commands.launch', '--cpu', '--num_processes', args.processes, '--num_machines', '1', '--num_cpu_threads_per_process', '2', '--mixed_precision', 'no', '--dynamo_backend', 'no'];
+const processes = Number(args.processes);
+const launch =
+  processes > 1
+    ? ['-m', 'torch.distributed.run', '--standalone', '--nproc_per_node', String(processes)]
+    : ['-m', 'accelerate.commands.launch', '--cpu', '--num_processes', '1', '--num_machines', '1', '--num_cpu_threads_per_process', '2', '--mixed_precision', 'no', '--dynamo_backend', 'no'];
 const script = ['continue_training.py', '--model', sent, '--out', received, '--corpus', 'shakespeare.txt', '--steps', String(steps), '--batch-size', String(batchSize), '--lr', String(lr), '--warmup', String(warmup)];
 const code = await new Promise((resolve, reject) => {
   // TQDM_DISABLE: no progress bars from transformers' loading and saving in this log.
@@ -99,7 +105,10 @@ const code = await new Promise((resolve, reject) => {
   child.on('error', reject);
   child.on('close', resolve);
 });
-if (code !== 0) throw new Error(`accelerate launch continue_training.py exited with ${code}`);
+if (code !== 0) {
+  console.error(`pytorch-handover: ${found.python} ${launch.slice(0, 2).join(' ')} … continue_training.py exited with ${code}`);
+  process.exit(1);
+}
 const back = JSON.parse(readFileSync(`${received}/handover.json`, 'utf8'));
 
 // Leg 3: llmkit again, from what transformers saved.
