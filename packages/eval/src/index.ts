@@ -31,3 +31,4 @@ export { strictEntities, type TaggingScheme } from './metrics/strict-entities.js
 export { LogisticRegression, type LogisticRegressionOptions } from './baselines/logistic-regression.js';
 export { BagOfWords, wordTokens, type BagOfWordsOptions } from './baselines/bag-of-words.js';
 export { majorityClass } from './baselines/majority-class.js';
+export { MostFrequentTag } from './baselines/most-frequent-tag.js';

@@ -3,7 +3,7 @@
 // DummyClassifier('most_frequent').
 import { ConfigError, ShapeError } from '@llmkit/core';
 import { describe, expect, it } from 'vitest';
-import { BagOfWords, LogisticRegression, majorityClass, wordTokens } from '../src/index.js';
+import { BagOfWords, LogisticRegression, MostFrequentTag, majorityClass, wordTokens } from '../src/index.js';
 import { loadJson } from './fixtures.js';
 
 const fixture = loadJson('baselines.json');
@@ -71,5 +71,21 @@ describe('majorityClass equals DummyClassifier(most_frequent)', () => {
   it('commonest label, smallest on a tie', () => {
     for (const { labels, majority } of fixture.dummy) expect(majorityClass(labels)).toBe(majority);
     expect(() => majorityClass([])).toThrow(ConfigError);
+  });
+});
+
+describe('MostFrequentTag', () => {
+  it('each word its commonest training tag (first in sort order on a tie), unseen words the commonest tag', () => {
+    const tagger = MostFrequentTag.fit([
+      { tokens: ['jordan', 'went', 'to', 'jordan'], tags: ['B-PER', 'O', 'O', 'B-LOC'] },
+      { tokens: ['jordan', 'left', 'paris'], tags: ['B-LOC', 'O', 'B-LOC'] },
+      { tokens: ['may', 'met', 'tom'], tags: ['B-PER', 'O', 'B-PER'] },
+      { tokens: ['in', 'may'], tags: ['O', 'O'] },
+    ]);
+    // jordan: LOC 2, PER 1; may: B-PER 1, O 1 -> 'B-PER' sorts first; overall O 6, B-LOC 3, B-PER 3.
+    expect(tagger.predict(['jordan', 'may', 'paris', 'lima', 'tom'])).toEqual(['B-LOC', 'B-PER', 'B-LOC', 'O', 'B-PER']);
+    expect(tagger.fallback).toBe('O');
+    expect(() => MostFrequentTag.fit([{ tokens: ['a'], tags: [] }])).toThrow(/'sentences\[0\]' has 1 tokens but 0 tags/);
+    expect(() => MostFrequentTag.fit([])).toThrow(ConfigError);
   });
 });

@@ -2,8 +2,9 @@
 // The examples import '@llmkit/eval' as a user would, i.e. this package's dist: build it first.
 import { readdirSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { BagOfWords, LogisticRegression, accuracy, corpusBleu, f1 } from '../src/index.js';
+import { BagOfWords, LogisticRegression, MostFrequentTag, accuracy, corpusBleu, entityScores, f1 } from '../src/index.js';
 import spamAssassin from '../data/spam-assassin.json' with { type: 'json' };
+import ner from '../data/synthetic-ner.json' with { type: 'json' };
 
 /** Imports an example, returning the lines it logged. */
 async function run(name: string): Promise<string[]> {
@@ -21,7 +22,7 @@ afterEach(() => vi.restoreAllMocks());
 
 describe('examples', () => {
   it('every example has a test here', () => {
-    expect(readdirSync(new URL('../examples/', import.meta.url)).sort()).toEqual(['analysis.ts', 'evaluate.ts', 'fine-tune-spam.ts', 'generate.ts', 'head-pruning.ts', 'metrics.ts', 'perplexity.ts']);
+    expect(readdirSync(new URL('../examples/', import.meta.url)).sort()).toEqual(['analysis.ts', 'evaluate.ts', 'fine-tune-spam.ts', 'generate.ts', 'head-pruning.ts', 'metrics.ts', 'perplexity.ts', 'tag-entities.ts']);
   });
 
   it('metrics.ts: values counted by hand from its inputs', async () => {
@@ -88,5 +89,21 @@ describe('examples', () => {
     expect(lines[4]).toMatch(/^fine-tune \(sequence classifier\): 11 steps, loss \d\.\d{3} \(first quarter\) -> \d\.\d{3} \(last quarter\)$/);
     expect(lines[5]).toMatch(/^fine-tuned GPT: accuracy [01]\.\d{3}, F1\(spam\) [01]\.\d{3}, macro F1 [01]\.\d{3}$/);
     expect(lines[6]).toBe('tensors left: 0');
+  });
+
+  it('tag-entities.ts (tiny settings): the baseline equals recomputing it, training lowers the loss, entity scores in range, no tensors left', async () => {
+    const lines = await run('tag-entities.ts');
+    const train = ner.sentences.filter((x) => x.split === 'train');
+    const test = ner.sentences.filter((x) => x.split === 'test').slice(0, 50);
+    expect(lines[0]).toBe(`data: ${train.length} train, 50 test sentences`);
+    const tagger = MostFrequentTag.fit(train);
+    const b = entityScores(test.map((x) => x.tags), test.map((x) => tagger.predict(x.tokens)));
+    expect(lines[1]).toBe(`most-frequent tag: entity precision ${b.precision.toFixed(3)}, recall ${b.recall.toFixed(3)}, F1 ${b.f1.toFixed(3)}`);
+    expect(b.recall).toBeLessThan(0.6); // unseen names are tagged O by the baseline
+    const [, first, last] = /^tagger: 25 steps, loss (\S+) -> (\S+)$/.exec(lines[2]!)!;
+    expect(Number(last)).toBeLessThan(Number(first)); // starts near ln(7) = 1.95
+    expect(lines[3]).toMatch(/^BERT tagger: entity precision [01]\.\d{3}, recall [01]\.\d{3}, F1 [01]\.\d{3}$/);
+    expect(lines[4]).toMatch(/^unseen names: ((O|[BI]-(PER|LOC|ORG)) ){9}(O|[BI]-(PER|LOC|ORG))$/);
+    expect(lines[5]).toBe('tensors left: 0');
   });
 });
