@@ -12,6 +12,7 @@ import { installFastMatMul, setMatMulGemm } from './fast-matmul.js';
 import { BLAS_ENV, findBlas, parseBlasSetting, type Blas, type BlasSetting } from './blas.js';
 import { installLeadingAxesSum } from './leading-axes-sum.js';
 import { installHeapSlice } from './heap-slice.js';
+import { installSharedIdentity } from './shared-identity.js';
 import { installHeapGuard } from './heap-guard.js';
 
 /** Kernels tfjs-wasm lacks that training needs (registered once, for the 'wasm' tfjs backend). */
@@ -210,6 +211,7 @@ export const wasmBackend: Backend = {
       installFastMatMul('wasm');
       installLeadingAxesSum('wasm');
       installHeapSlice('wasm');
+      installSharedIdentity('wasm');
       simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) as boolean;
       await initBlas();
       await initThreads();

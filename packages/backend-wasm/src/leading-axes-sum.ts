@@ -1,10 +1,12 @@
 // tfjs-wasm's Sum reduces only over trailing axes, so a sum over leading axes — every bias
 // gradient, sum over the [B*T] rows of dy — first transposes the whole input. This wrapper sums
-// leading axes directly (one pass, rows accumulated in order, in float32 like tfjs) and leaves
+// leading axes directly (one pass, rows accumulated in order, in float32 like tfjs; csrc/sum.c,
+// 4 columns at a time, where the SIMD module is attached) and leaves
 // every other reduction to tfjs. Measured on the tiny GPT: 21 Sums took 12% of a training step.
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { WasmBackendLike } from './memory.js';
 import { wrapKernel } from './wrap-kernel.js';
+import { simdOf } from './simd/module.js';
 
 
 /** The number of leading axes `axis` names, or -1 if it is not exactly axes 0..k-1. */
@@ -28,6 +30,12 @@ function leadingAxesSum(original: KernelConfig): KernelConfig {
     const out = backend.makeOutput(keepDims ? [...x.shape.slice(0, k).map(() => 1), ...tail] : tail, 'float32');
     const X = backend.typedArrayFromHeap(x);
     const Y = backend.typedArrayFromHeap(out);
+    // csrc/sum.c where the SIMD module is attached (same order, same bits), else this loop.
+    const simd = simdOf(args.backend);
+    if (simd) {
+      simd.sum_rows(X.byteOffset, Y.byteOffset, rows, cols);
+      return out;
+    }
     Y.set(X.subarray(0, cols));
     for (let r = 1; r < rows; r++) {
       const o = r * cols;

@@ -47,6 +47,20 @@ describe('wasm Sum over leading axes', () => {
     });
   }
 
+  // The SIMD path (csrc/sum.c) adds the rows in order in float32, as the JavaScript loop it replaced.
+  for (const shape of [[1024, 37], [16, 64, 130], [5, 3], [2, 1]]) {
+    it(`[${shape}] over leading axes equals rows added in order in float32, bit for bit`, () => {
+      const x = Float32Array.from(new Rng(shape.length * 7).normalArray(shape.reduce((a, d) => a * d, 1)));
+      const lead = shape.length - 1;
+      const cols = shape[lead]!, rows = x.length / cols;
+      const want = x.slice(0, cols);
+      for (let r = 1; r < rows; r++) for (let c = 0; c < cols; c++) want[c] = Math.fround(want[c]! + x[r * cols + c]!);
+      const y = tf.tidy(() => tf.sum(tf.tensor(x, shape), Array.from({ length: lead }, (_, i) => i)));
+      expect(Array.from(y.dataSync())).toEqual(Array.from(want));
+      y.dispose();
+    });
+  }
+
   it('int32 sums stay exact (tfjs path)', () => {
     const y = tf.tidy(() => tf.sum(tf.tensor2d([[1, 2], [3, 4]], [2, 2], 'int32'), 0));
     expect(y.dtype).toBe('int32');

@@ -28,7 +28,7 @@ describe('committed SIMD kernels', () => {
       const mod = new WebAssembly.Module(Buffer.from(b64, 'base64'));
       expect(WebAssembly.Module.imports(mod)).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }]);
       const names = WebAssembly.Module.exports(mod).map((e) => e.name).sort();
-      expect(names).toEqual(['adamw', 'gelu_erf', 'gelu_erf_grad', 'gelu_tanh', 'gelu_tanh_grad', 'layer_norm', 'layer_norm_grad', 'log_softmax', 'log_softmax_grad', 'log_sum_exp_rows', 'softmax_cross_entropy_grad']);
+      expect(names).toEqual(['adamw', 'gelu_erf', 'gelu_erf_grad', 'gelu_tanh', 'gelu_tanh_grad', 'layer_norm', 'layer_norm_grad', 'log_softmax', 'log_softmax_grad', 'log_sum_exp_rows', 'softmax_cross_entropy_grad', 'sum_rows']);
       const memory = new WebAssembly.Memory(shared ? { initial: 16, maximum: 65536, shared: true } : { initial: 16 });
       expect(() => new WebAssembly.Instance(mod, { env: { memory } })).not.toThrow();
     }

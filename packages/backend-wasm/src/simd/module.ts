@@ -17,6 +17,7 @@ export interface SimdExports {
   log_softmax(x: number, y: number, rows: number, cols: number): void;
   log_softmax_grad(dy: number, y: number, dx: number, rows: number, cols: number): void;
   softmax_cross_entropy_grad(x: number, labels: number, lse: number, d: number, rows: number, cols: number, ignore: number, scale: number): void;
+  sum_rows(x: number, y: number, rows: number, cols: number): void;
   /** `table`: 9 int32 words per tensor (see csrc/adamw.c). */
   adamw(table: number, count: number, beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number, eps: number, stepSize: number, bias2Sqrt: number): void;
 }
