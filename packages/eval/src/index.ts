@@ -32,3 +32,4 @@ export { LogisticRegression, type LogisticRegressionOptions } from './baselines/
 export { BagOfWords, wordTokens, type BagOfWordsOptions } from './baselines/bag-of-words.js';
 export { majorityClass } from './baselines/majority-class.js';
 export { MostFrequentTag } from './baselines/most-frequent-tag.js';
+export { generateSeq2Seq, beamSearchSeq2Seq, EncodedDecoder, type Seq2SeqLM, type Seq2SeqOptions } from './generation/seq2seq.js';
