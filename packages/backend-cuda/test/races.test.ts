@@ -35,16 +35,20 @@ describe('ThreadSanitizer on the emulated kernels', () => {
 
   it('a __syncthreads removed between loading a K/V tile and reading it in attention_forward is reported on the shared tile', () => {
     const source = readFileSync(`${kernels}/attention.cu`, 'utf8');
-    const run = runRaceCheck(buildRaceCheck({ families: ['attention'], edits: { 'attention.cu': withoutSync(source, 'attention_forward(', 1) } }));
+    const build = buildRaceCheck({ families: ['attention'], edits: { 'attention.cu': withoutSync(source, 'attention_forward(', 1) } });
+    const run = runRaceCheck(build, { kernels: ['attention_forward'] });
+    expect(run.launched).toEqual(['attention_forward', 'attention_forward']);
     expect(run.status).not.toBe(0);
     const races = run.reports.filter((r) => /WARNING: ThreadSanitizer: data race/.test(r));
     expect(races.length).toBeGreaterThan(0);
     expect(races.some((r) => /#1 attention_forward /.test(r) && /Location is global 'attention_forward::[kv]s'/.test(r))).toBe(true);
   });
 
-  it('a removed leading __syncthreads of block_sum (the scratch reused by the next reduction) is reported on the scratch', () => {
+  it('a removed leading __syncthreads of block_sum is reported on the scratch when softmax_backward moves to its next row', () => {
     const header = readFileSync(`${kernels}/llmkit.cuh`, 'utf8');
-    const run = runRaceCheck(buildRaceCheck({ families: ['softmax'], edits: { 'llmkit.cuh': withoutSync(header, 'float block_sum(', 0) } }));
+    const build = buildRaceCheck({ families: ['softmax'], edits: { 'llmkit.cuh': withoutSync(header, 'float block_sum(', 0) } });
+    const run = runRaceCheck(build, { kernels: ['softmax_backward'] });
+    expect(run.launched).toEqual(['softmax_backward']);
     expect(run.status).not.toBe(0);
     const races = run.reports.filter((r) => /WARNING: ThreadSanitizer: data race/.test(r));
     expect(races.some((r) => /block_sum/.test(r) && /Location is global '\w+::scratch'/.test(r))).toBe(true);

@@ -105,10 +105,12 @@ export interface RaceRun {
   reports: string[];
 }
 
-/** Runs the program on `families` (default: those it was built with). */
-export function runRaceCheck(build: RaceBuild, families: string[] = build.families): RaceRun {
-  // halt_on_error=0: every report of the run, not only the first; exitcode: a report fails the run.
-  const env = { ...process.env, TSAN_OPTIONS: 'halt_on_error=0 exitcode=66 history_size=4' };
+/** Runs the program on the families it was built with; `kernels` limits the launches to those named. */
+export function runRaceCheck(build: RaceBuild, options: { kernels?: string[] } = {}): RaceRun {
+  const families = build.families;
+  // halt_on_error=0: every report of the run, not only the first; exitcode: a report fails the run;
+  // atexit_sleep_ms=0: no second of waiting at exit.
+  const env = { ...process.env, TSAN_OPTIONS: 'halt_on_error=0 exitcode=66 history_size=4 atexit_sleep_ms=0', LLMKIT_RACE_KERNELS: options.kernels?.join(',') ?? '' };
   let r = spawnSync(build.exe, families, { env, encoding: 'utf8', maxBuffer: 256 << 20 });
   // gcc 12's ThreadSanitizer cannot map its shadow under kernels with high mmap randomisation
   // (vm.mmap_rnd_bits > 28): it says so and exits; the run without address randomisation works.

@@ -17,6 +17,8 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <vector>
 
@@ -123,11 +125,15 @@ static pthread_cond_t pool_cv = PTHREAD_COND_INITIALIZER, done_cv = PTHREAD_COND
 static unsigned job_gen;
 static int job_threads, job_done;
 static const std::function<void()>* job;
-static int workers;
+static int workers, started, spawn_to;
+static pthread_cond_t started_cv = PTHREAD_COND_INITIALIZER;
 
 static void* worker_main(void* arg) {
   int i = (int)(intptr_t)arg;
-  unsigned seen = 0;
+  pthread_mutex_lock(&pool_mu);
+  unsigned seen = job_gen; // a job already posted is not this worker's: launches grow the pool first
+  if (++started == spawn_to) pthread_cond_signal(&started_cv);
+  pthread_mutex_unlock(&pool_mu);
   for (;;) {
     pthread_mutex_lock(&pool_mu);
     while (job_gen == seen) pthread_cond_wait(&pool_cv, &pool_mu);
@@ -148,25 +154,71 @@ static void* worker_main(void* arg) {
   return nullptr;
 }
 
-static void grow_pool(int threads) {
-  for (; workers < threads; workers++) {
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    pthread_attr_setstacksize(&attr, 1 << 20);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    pthread_t t;
-    if (pthread_create(&t, &attr, worker_main, (void*)(intptr_t)workers) != 0) {
-      fprintf(stderr, "llmkit race check: cannot start thread %d\n", workers);
-      exit(2);
-    }
-    pthread_attr_destroy(&attr);
+static void start_worker(int i) {
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, 1 << 20);
+  pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+  pthread_t t;
+  if (pthread_create(&t, &attr, worker_main, (void*)(intptr_t)i) != 0) {
+    fprintf(stderr, "llmkit race check: cannot start thread %d\n", i);
+    exit(2);
   }
+  pthread_attr_destroy(&attr);
+}
+
+// ThreadSanitizer's pthread_create waits (sched_yield) until the new thread runs, ~30 ms each on a
+// loaded machine: 256 threads created in turn took 8.5 s. So main starts up to 16 spawners, each
+// starts every 16th new worker, and main waits until all run (about 32 creations deep, not 256).
+static const int SPAWNERS = 16;
+static int spawn_from;
+
+static void* spawner_main(void* arg) {
+  int j = (int)(intptr_t)arg;
+  pthread_mutex_lock(&pool_mu);
+  int from = spawn_from, to = spawn_to;
+  pthread_mutex_unlock(&pool_mu);
+  for (int i = from + j; i < to; i += SPAWNERS) start_worker(i);
+  return nullptr;
+}
+
+static void grow_pool(int threads) {
+  if (workers >= threads) return;
+  pthread_mutex_lock(&pool_mu);
+  spawn_from = workers;
+  spawn_to = threads;
+  pthread_mutex_unlock(&pool_mu);
+  pthread_t spawners[SPAWNERS];
+  int n = threads - workers < SPAWNERS ? threads - workers : SPAWNERS;
+  for (int j = 0; j < n; j++) pthread_create(&spawners[j], nullptr, spawner_main, (void*)(intptr_t)j);
+  for (int j = 0; j < n; j++) pthread_join(spawners[j], nullptr);
+  pthread_mutex_lock(&pool_mu);
+  while (started < threads) pthread_cond_wait(&started_cv, &pool_mu);
+  pthread_mutex_unlock(&pool_mu);
+  workers = threads;
 }
 }  // namespace emu
 
 namespace race {
+// LLMKIT_RACE_KERNELS=a,b runs only those kernels (the test of the test runs the one it broke).
+static bool wanted(const char* kernel) {
+  const char* only = getenv("LLMKIT_RACE_KERNELS");
+  if (!only || !*only) return true;
+  size_t n = strlen(kernel);
+  for (const char* p = only; (p = strstr(p, kernel)); p += n)
+    if ((p == only || p[-1] == ',') && (p[n] == ',' || p[n] == 0)) return true;
+  return false;
+}
+
+static double elapsed_ms(const timespec& start) {
+  timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return (now.tv_sec - start.tv_sec) * 1e3 + (now.tv_nsec - start.tv_nsec) / 1e6;
+}
+
 void launch(const char* kernel, dim3 grid, dim3 block, const std::function<void()>& body) {
   using namespace emu;
+  if (!wanted(kernel)) return;
   long threads = (long)block.x * block.y * block.z;
   if (threads < 1 || threads > MAX_THREADS || grid.x < 1 || grid.y < 1 || grid.z < 1) {
     fprintf(stderr, "llmkit race check: bad launch of %s: grid (%u,%u,%u), block (%u,%u,%u)\n", kernel, grid.x, grid.y, grid.z, block.x, block.y, block.z);
@@ -178,6 +230,8 @@ void launch(const char* kernel, dim3 grid, dim3 block, const std::function<void(
     cv_ready = true;
   }
   grow_pool((int)threads);
+  timespec start;
+  clock_gettime(CLOCK_MONOTONIC, &start);
   kernel_name = kernel;
   block_dim = block;
   grid_dim = grid;
@@ -202,7 +256,7 @@ void launch(const char* kernel, dim3 grid, dim3 block, const std::function<void(
         while (job_done < job_threads) pthread_cond_wait(&done_cv, &pool_mu);
         pthread_mutex_unlock(&pool_mu);
       }
-  printf("launched %s grid (%u,%u,%u) block (%u,%u,%u)\n", kernel, grid.x, grid.y, grid.z, block.x, block.y, block.z);
+  printf("launched %s grid (%u,%u,%u) block (%u,%u,%u) in %.0f ms\n", kernel, grid.x, grid.y, grid.z, block.x, block.y, block.z, elapsed_ms(start));
   fflush(stdout);
 }
 }  // namespace race
