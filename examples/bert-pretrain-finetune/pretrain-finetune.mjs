@@ -54,9 +54,13 @@ const pretrainer = new Trainer({
   clipNorm: 1,
   evalData: validation,
   evalBatches: 4,
+  evalEvery: Math.max(1, Math.round(pretrainSteps / 4)),
   log: false,
+  callbacks: [{ onEval: (m) => console.log(`pretraining step ${m.step}: val ${show(m)}`) }],
 });
-const show = (m) => `loss ${m.loss.toFixed(4)} (mlm ${m.parts.mlm.toFixed(4)}, sop ${m.parts.sop.toFixed(4)})`;
+function show(m) {
+  return `loss ${m.loss.toFixed(4)} (mlm ${m.parts.mlm.toFixed(4)}, sop ${m.parts.sop.toFixed(4)})`;
+}
 console.log(`pretraining: val ${show(await pretrainer.evaluate())} before`);
 await pretrainer.fit();
 console.log(`pretraining: val ${show(await pretrainer.evaluate())} after ${pretrainSteps} steps`);
