@@ -189,6 +189,23 @@ describe.skipIf(!haveChromium && !process.env.CI)('browser demo page (headless C
     expect(problems).toEqual([]);
   });
 
+  it('where OPFS is missing, IndexedDB keeps the checkpoint: a finished run is offered after a reload and loads', async () => {
+    await page.goto(`${server.url}?sample=20&store=indexeddb`);
+    await page.waitForSelector('body[data-ready=true]', { timeout: 60_000 });
+    await start('wasm', 3, 2);
+    await idle();
+    expect(await log()).toMatch(/checkpoint step 2 saved \(IndexedDB, [\d.]+ MB\)\n(.*\n)*checkpoint step 3 saved \(IndexedDB/);
+    await page.reload();
+    await page.waitForSelector('body[data-ready=true]', { timeout: 60_000 });
+    expect(await page.textContent('#resume-info')).toMatch(/^Saved in IndexedDB: step 3 of 3 \(tiny model on wasm\)/);
+    await page.click('#resume');
+    await idle();
+    const text = await log();
+    expect(text).toMatch(/resuming IndexedDB checkpoint at step 3\n/);
+    expect(text).toMatch(/stopped \(max steps\) at step 3/);
+    expect(problems).toEqual([]);
+  });
+
   /** One step on `backend` in the same page: the seed fixes the model and the batch, so the first loss is wasm's. */
   async function firstStepOn(backend) {
     await start(backend, 1);

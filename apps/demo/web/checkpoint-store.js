@@ -10,9 +10,10 @@ const POINTER = 'latest';
 
 const suffix = () => Array.from(crypto.getRandomValues(new Uint8Array(4)), (b) => b.toString(16).padStart(2, '0')).join('');
 
-/** The store this browser offers: OPFS when it has one, else IndexedDB. */
-export async function openCheckpointStore() {
-  if (typeof navigator.storage?.getDirectory === 'function') {
+/** The store this browser offers: OPFS when it has one, else IndexedDB (or IndexedDB when `kind` says so). */
+export async function openCheckpointStore(kind = 'auto') {
+  if (kind !== 'auto' && kind !== 'opfs' && kind !== 'indexeddb') throw new CheckpointError(`checkpoint store must be 'opfs' or 'indexeddb', got ${JSON.stringify(kind)}`);
+  if (kind !== 'indexeddb' && typeof navigator.storage?.getDirectory === 'function') {
     try {
       const root = await navigator.storage.getDirectory();
       return new OpfsStore(await root.getDirectoryHandle(FOLDER, { create: true }));

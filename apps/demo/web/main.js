@@ -25,7 +25,8 @@ setWasmPaths('/node_modules/@tensorflow/tfjs-backend-wasm/dist/');
 
 const $ = (id) => document.getElementById(id);
 const chart = new LossChart($('chart'));
-const store = await openCheckpointStore();
+// ?store=indexeddb uses the fallback store where OPFS exists (the browser test checks both).
+const store = await openCheckpointStore(new URLSearchParams(location.search).get('store') ?? 'auto');
 const textPromise = fetch('../data/tinyshakespeare.txt').then((r) => r.text());
 /** The model in the page: { model, tokenizer, optimizer, trainer, config }, or null before any run. */
 let current = null;
