@@ -13,6 +13,7 @@ import { BLAS_ENV, findBlas, parseBlasSetting, type Blas, type BlasSetting } fro
 import { installLeadingAxesSum } from './leading-axes-sum.js';
 import { installHeapSlice } from './heap-slice.js';
 import { installSharedIdentity } from './shared-identity.js';
+import { installHeapConcat } from './heap-concat.js';
 import { installHeapGuard } from './heap-guard.js';
 
 /** Kernels tfjs-wasm lacks that training needs (registered once, for the 'wasm' tfjs backend). */
@@ -212,6 +213,7 @@ export const wasmBackend: Backend = {
       installLeadingAxesSum('wasm');
       installHeapSlice('wasm');
       installSharedIdentity('wasm');
+      installHeapConcat('wasm');
       simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) as boolean;
       await initBlas();
       await initThreads();
