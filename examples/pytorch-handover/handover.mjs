@@ -20,7 +20,7 @@ const TOLERANCE = 1e-4;
 const { values: args } = parseArgs({
   options: { steps: { type: 'string' }, processes: { type: 'string', default: '1' }, full: { type: 'boolean', default: false }, out: { type: 'string', default: 'out' } },
 });
-const size = args.full ? { steps: 300, nEmbd: 128, nLayer: 4, vocab: 1000 } : { steps: 15, nEmbd: 32, nLayer: 2, vocab: 400 };
+const size = args.full ? { steps: 200, nEmbd: 128, nLayer: 4, vocab: 1000 } : { steps: 15, nEmbd: 32, nLayer: 2, vocab: 400 };
 const steps = Number(args.steps ?? size.steps);
 const [blockSize, batchSize, lr, warmup] = [64, 8, 1e-3, 2];
 
