@@ -37,7 +37,9 @@ describe('ThreadSanitizer on the emulated kernels', () => {
     const source = readFileSync(`${kernels}/attention.cu`, 'utf8');
     const build = buildRaceCheck({ families: ['attention'], edits: { 'attention.cu': withoutSync(source, 'attention_forward(', 1) } });
     const run = runRaceCheck(build, { kernels: ['attention_forward'] });
-    expect(run.launched).toEqual(['attention_forward', 'attention_forward']);
+    // Only the broken kernel runs (its wrong results may stop the run at the first value check).
+    expect(run.launched[0]).toBe('attention_forward');
+    expect(run.launched.every((k) => k === 'attention_forward')).toBe(true);
     expect(run.status).not.toBe(0);
     const races = run.reports.filter((r) => /WARNING: ThreadSanitizer: data race/.test(r));
     expect(races.length).toBeGreaterThan(0);

@@ -8,11 +8,16 @@
 
 namespace race {
 // Runs `body` (the kernel call) once per GPU thread, block after block; prints "launched <kernel>".
-void launch(const char* kernel, dim3 grid, dim3 block, const std::function<void()>& body);
+// False when LLMKIT_RACE_KERNELS leaves the kernel out (then its outputs are not to be checked).
+bool launch(const char* kernel, dim3 grid, dim3 block, const std::function<void()>& body);
 
 // Deterministic inputs (a fixed-seed LCG): values in [lo, hi), integers in [lo, hi).
 std::vector<float> uniform(size_t n, float lo, float hi);
 std::vector<int> integers(size_t n, int lo, int hi);
+
+// Fails the run (exit 4) when a result is wrong: the shuffles and barriers of the thread model
+// must compute what the kernels compute on the GPU, or a clean run would prove little.
+void expect_near(const char* what, double got, double want, double tol);
 
 struct Registrar {
   Registrar(const char* family, void (*cases)());

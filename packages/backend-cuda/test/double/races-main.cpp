@@ -4,6 +4,7 @@
 #include "cuda-emulation.h"
 #include "race-harness.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <string>
 #include <utility>
@@ -26,6 +27,12 @@ std::vector<float> uniform(size_t n, float lo, float hi) {
   std::vector<float> v(n);
   for (auto& x : v) x = lo + (hi - lo) * (float)(next() % 1000003) / 1000003.f;
   return v;
+}
+
+void expect_near(const char* what, double got, double want, double tol) {
+  if (fabs(got - want) <= tol) return;
+  fprintf(stderr, "llmkit race check: wrong result: %s = %.9g, expected %.9g (tolerance %g)\n", what, got, want, tol);
+  exit(4);
 }
 
 std::vector<int> integers(size_t n, int lo, int hi) {

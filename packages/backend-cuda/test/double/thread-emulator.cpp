@@ -4,9 +4,9 @@
 // - __syncthreads is a block barrier on a mutex and condition variables: every thread's accesses
 //   before it happen before every thread's accesses after it (CUDA's guarantee for shared memory).
 // - A warp shuffle (__shfl_xor_sync) waits for every lane of the warp, as *_sync intrinsics do,
-//   and passes values through relaxed atomics; its waiting is hidden from ThreadSanitizer
-//   (AnnotateIgnoreSync), because a shuffle orders no memory: code that needs a warp's writes
-//   to shared memory ordered needs __syncwarp or __syncthreads, and is reported without one.
+//   in warp-barrier.cpp, compiled without ThreadSanitizer: a shuffle orders no memory, so code
+//   that needs a warp's writes to shared memory ordered needs __syncwarp or __syncthreads, and
+//   is reported without one.
 // - A shuffle whose warp has lanes that returned, or with a block size that leaves a partial
 //   warp, fails the run: the full mask names them (undefined on the GPU). Threads that returned
 //   count as arrived at __syncthreads, as on Volta and later.
@@ -23,6 +23,10 @@
 #include <vector>
 
 extern "C" {
+// warp-barrier.cpp (not instrumented).
+uint32_t emu_warp_exchange(int warp, int lane, unsigned parity, uint32_t value, int src, int lanes);
+unsigned emu_warp_arrived(int warp);
+void emu_warp_reset(int warps);
 void AnnotateIgnoreSyncBegin(const char* file, int line);
 void AnnotateIgnoreSyncEnd(const char* file, int line);
 void AnnotateIgnoreReadsBegin(const char* file, int line);
@@ -40,17 +44,13 @@ static thread_local unsigned exchanges;   // this thread's shuffles in the block
 static const int MAX_THREADS = 1024, MAX_WARPS = MAX_THREADS / 32;
 static const char* kernel_name = "";
 
-// Barrier state of the running block, all under `mu`.
+// Block barrier state of the running block, under `mu`; warp_live is atomic (read by shuffles,
+// which take no lock), the lanes waiting at a shuffle are counted by warp-barrier.cpp.
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t block_cv = PTHREAD_COND_INITIALIZER;
-static pthread_cond_t warp_cv[MAX_WARPS];
 static int live, at_block, warps;
 static unsigned block_gen;
-static int warp_size[MAX_WARPS], warp_live[MAX_WARPS], at_warp[MAX_WARPS];
-static unsigned warp_gen[MAX_WARPS];
-// Shuffle values: [warp][parity][lane]. Two parities: a lane writes slot p of exchange k+2 only
-// after every lane passed exchange k+1's barrier, so after every lane read exchange k's slot.
-static uint32_t slots[MAX_WARPS][2][32];
+static int warp_size[MAX_WARPS], warp_live[MAX_WARPS];
 
 [[noreturn]] static void fail(const char* what) {
   fprintf(stderr, "llmkit race check: %s in %s, block (%u,%u,%u)\n", what, kernel_name, block_idx.x, block_idx.y, block_idx.z);
@@ -58,26 +58,23 @@ static uint32_t slots[MAX_WARPS][2][32];
   _exit(3);
 }
 
-// Opens every barrier whose threads have all arrived; fails when threads wait and none can open.
+// Under mu: opens the block barrier when every live thread arrived; fails when every live thread
+// waits (at the block barrier or a shuffle) and no barrier can open. A warp whose 32 lanes all
+// arrived is opening, and lanes counted at a shuffle are blocked there until it opens.
 static void progress() {
-  bool opened = false;
   if (at_block > 0 && at_block == live) {
     at_block = 0;
     block_gen++;
     pthread_cond_broadcast(&block_cv);
-    opened = true;
+    return;
   }
   int waiting = at_block;
   for (int w = 0; w < warps; w++) {
-    if (at_warp[w] > 0 && at_warp[w] == warp_size[w]) {
-      at_warp[w] = 0;
-      warp_gen[w]++;
-      pthread_cond_broadcast(&warp_cv[w]);
-      opened = true;
-    }
-    waiting += at_warp[w];
+    int n = (int)emu_warp_arrived(w);
+    if (n == warp_size[w]) return;
+    waiting += n;
   }
-  if (!opened && live > 0 && waiting == live) fail("divergent barrier (threads wait at different barriers)");
+  if (live > 0 && waiting == live) fail("divergent barrier (threads wait at different barriers)");
 }
 
 void sync_block() {
@@ -90,31 +87,36 @@ void sync_block() {
 }
 
 uint32_t exchange(uint32_t value, int src_lane) {
-  int w = linear / 32, lane = linear % 32, p = exchanges++ & 1;
-  __atomic_store_n(&slots[w][p][lane], value, __ATOMIC_RELAXED);
+  int w = linear / 32;
+  if (warp_size[w] != 32) fail("warp shuffle in a partial warp (blockDim not a multiple of 32)");
+  if (__atomic_load_n(&warp_live[w], __ATOMIC_SEQ_CST) != 32) fail("warp shuffle with lanes that returned (the full mask names them)");
+  return emu_warp_exchange(w, linear % 32, exchanges++ & 1, value, src_lane, 32);
+}
+
+}  // namespace emu
+
+// Called by a lane that waited a second at a shuffle: fails the run if the block is stuck.
+extern "C" void emu_warp_stalled(int) {
+  using namespace emu;
+  // A check, not a synchronisation of the kernel: ThreadSanitizer sees neither its lock nor its reads.
   AnnotateIgnoreSyncBegin(__FILE__, __LINE__);
   AnnotateIgnoreReadsBegin(__FILE__, __LINE__);
   AnnotateIgnoreWritesBegin(__FILE__, __LINE__);
   pthread_mutex_lock(&mu);
-  if (warp_size[w] != 32) fail("warp shuffle in a partial warp (blockDim not a multiple of 32)");
-  if (warp_live[w] != 32) fail("warp shuffle with lanes that returned (the full mask names them)");
-  unsigned gen = warp_gen[w];
-  at_warp[w]++;
   progress();
-  while (warp_gen[w] == gen) pthread_cond_wait(&warp_cv[w], &mu);
   pthread_mutex_unlock(&mu);
   AnnotateIgnoreWritesEnd(__FILE__, __LINE__);
   AnnotateIgnoreReadsEnd(__FILE__, __LINE__);
   AnnotateIgnoreSyncEnd(__FILE__, __LINE__);
-  return __atomic_load_n(&slots[w][p][src_lane & 31], __ATOMIC_RELAXED);
 }
 
+namespace emu {
 static void thread_returned() {
   pthread_mutex_lock(&mu);
   int w = linear / 32;
   live--;
-  warp_live[w]--;
-  if (at_warp[w] > 0) fail("a lane returned while its warp waits at a shuffle");
+  __atomic_sub_fetch(&warp_live[w], 1, __ATOMIC_SEQ_CST);
+  if (emu_warp_arrived(w) > 0) fail("a lane returned while its warp waits at a shuffle");
   progress();
   pthread_mutex_unlock(&mu);
 }
@@ -216,18 +218,13 @@ static double elapsed_ms(const timespec& start) {
   return (now.tv_sec - start.tv_sec) * 1e3 + (now.tv_nsec - start.tv_nsec) / 1e6;
 }
 
-void launch(const char* kernel, dim3 grid, dim3 block, const std::function<void()>& body) {
+bool launch(const char* kernel, dim3 grid, dim3 block, const std::function<void()>& body) {
   using namespace emu;
-  if (!wanted(kernel)) return;
+  if (!wanted(kernel)) return false;
   long threads = (long)block.x * block.y * block.z;
   if (threads < 1 || threads > MAX_THREADS || grid.x < 1 || grid.y < 1 || grid.z < 1) {
     fprintf(stderr, "llmkit race check: bad launch of %s: grid (%u,%u,%u), block (%u,%u,%u)\n", kernel, grid.x, grid.y, grid.z, block.x, block.y, block.z);
     exit(2);
-  }
-  static bool cv_ready = false;
-  if (!cv_ready) {
-    for (int w = 0; w < MAX_WARPS; w++) pthread_cond_init(&warp_cv[w], nullptr);
-    cv_ready = true;
   }
   grow_pool((int)threads);
   timespec start;
@@ -244,9 +241,10 @@ void launch(const char* kernel, dim3 grid, dim3 block, const std::function<void(
         at_block = 0;
         warps = (int)((threads + 31) / 32);
         for (int w = 0; w < warps; w++) {
-          warp_size[w] = warp_live[w] = (int)(threads - 32L * w < 32 ? threads - 32L * w : 32);
-          at_warp[w] = 0;
+          warp_size[w] = (int)(threads - 32L * w < 32 ? threads - 32L * w : 32);
+          __atomic_store_n(&warp_live[w], warp_size[w], __ATOMIC_SEQ_CST);
         }
+        emu_warp_reset(warps);
         pthread_mutex_lock(&pool_mu);
         job = &body;
         job_threads = (int)threads;
@@ -258,5 +256,6 @@ void launch(const char* kernel, dim3 grid, dim3 block, const std::function<void(
       }
   printf("launched %s grid (%u,%u,%u) block (%u,%u,%u) in %.0f ms\n", kernel, grid.x, grid.y, grid.z, block.x, block.y, block.z, elapsed_ms(start));
   fflush(stdout);
+  return true;
 }
 }  // namespace race
