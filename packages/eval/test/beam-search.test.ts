@@ -65,7 +65,7 @@ describe('beamSearch branches', () => {
   it('one beam is greedy search (no eos, so the length limit ends both)', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.integer({ min: 0, max: 95 }), { minLength: 1, maxLength: 6 }), fc.integer({ min: 1, max: 6 }), async (prompt, maxNewTokens) => {
-        const [[beam]] = (await beamSearch(model, prompt, { numBeams: 1, maxNewTokens, eosTokenId: null })) as [[{ tokens: number[] }]];
+        const beam = (await beamSearch(model, prompt, { numBeams: 1, maxNewTokens, eosTokenId: null }))[0]![0]!;
         expect(beam.tokens).toEqual((await generate(model, prompt, { maxNewTokens, eosTokenId: null })).tokens[0]);
       }),
       { seed: 14, numRuns: 8 },
@@ -76,7 +76,7 @@ describe('beamSearch branches', () => {
     const chars: TextCodec = { encodeIds: (s) => Array.from(s, (c) => c.charCodeAt(0) - 32), decode: (ids) => String.fromCharCode(...Array.from(ids, (i) => i + 32)) };
     const [beams] = await beamSearch(model, 'hello', { tokenizer: chars, numBeams: 3, numReturnSequences: 3, maxNewTokens: 4, eosTokenId: null });
     for (const b of beams!) expect(b.text).toBe(chars.decode(b.tokens));
-    const [fromIds] = await beamSearch(model, chars.encodeIds('hello'), { numBeams: 3, numReturnSequences: 3, maxNewTokens: 4, eosTokenId: null });
+    const [fromIds] = await beamSearch(model, Array.from(chars.encodeIds('hello')), { numBeams: 3, numReturnSequences: 3, maxNewTokens: 4, eosTokenId: null });
     expect(fromIds!.map((b) => b.tokens)).toEqual(beams!.map((b) => b.tokens));
     expect(fromIds![0]!.text).toBeUndefined();
   });

@@ -22,7 +22,7 @@ afterEach(() => vi.restoreAllMocks());
 
 describe('examples', () => {
   it('every example has a test here', () => {
-    expect(readdirSync(new URL('../examples/', import.meta.url)).sort()).toEqual(['analysis.ts', 'evaluate.ts', 'fine-tune-spam.ts', 'generate.ts', 'head-pruning.ts', 'metrics.ts', 'perplexity.ts', 'tag-entities.ts']);
+    expect(readdirSync(new URL('../examples/', import.meta.url)).sort()).toEqual(['analysis.ts', 'evaluate.ts', 'fine-tune-spam.ts', 'generate.ts', 'head-pruning.ts', 'metrics.ts', 'perplexity.ts', 'seq2seq.ts', 'tag-entities.ts']);
   });
 
   it('metrics.ts: values counted by hand from its inputs', async () => {
@@ -105,5 +105,14 @@ describe('examples', () => {
     expect(lines[3]).toMatch(/^BERT tagger: entity precision [01]\.\d{3}, recall [01]\.\d{3}, F1 [01]\.\d{3}$/);
     expect(lines[4]).toMatch(/^unseen names: ((O|[BI]-(PER|LOC|ORG)) ){9}(O|[BI]-(PER|LOC|ORG))$/);
     expect(lines[5]).toBe('tensors left: 0');
+  });
+
+  it('seq2seq.ts: greedy, sampled and beam outputs from the encoder, one beam equals greedy, no tensors left', async () => {
+    const lines = await run('seq2seq.ts');
+    expect(JSON.parse(lines[0]!.replace('greedy: ', ''))).toHaveLength(2);
+    expect(JSON.parse(lines[1]!.replace('sampled: ', ''))).toHaveLength(2);
+    expect(lines.filter((l) => /^beams of source \d: "[^"]*" -?\d+\.\d{3}, "[^"]*" -?\d+\.\d{3}$/.test(l))).toHaveLength(2);
+    expect(lines.at(-2)).toBe('one beam equals greedy: true');
+    expect(lines.at(-1)).toBe('tensors left: 0');
   });
 });

@@ -71,7 +71,7 @@ describe('encoder-decoder generation', () => {
   it('one beam is greedy search', async () => {
     await fc.assert(
       fc.asyncProperty(source, async (src) => {
-        const [[beam]] = (await beamSearchSeq2Seq(model, [src], { numBeams: 1, maxNewTokens: 6 })) as [[{ tokens: number[] }]];
+        const beam = (await beamSearchSeq2Seq(model, [src], { numBeams: 1, maxNewTokens: 6 }))[0]![0]!;
         expect(beam.tokens).toEqual((await generateSeq2Seq(model, [src], { maxNewTokens: 6 })).tokens[0]);
       }),
       { seed: 14, numRuns: 8 },
