@@ -11,15 +11,15 @@ import { emulatedEntryPoints } from './double/build.js';
 const kernels = fileURLToPath(new URL('../kernels', import.meta.url));
 const SYNC = '__syncthreads();';
 
-/** `source` with the `nth` (0-based) __syncthreads() after `anchor` replaced by a comment. */
-function withoutSync(source: string, anchor: string, nth: number): string {
+/** `source` with the `nth` (0-based) __syncthreads() after `anchor` replaced by `replacement` (default: removed). */
+function withoutSync(source: string, anchor: string, nth: number, replacement = '/* __syncthreads removed by races.test.ts */'): string {
   let at = source.indexOf(anchor);
   if (at < 0) throw new Error(`test of the test: '${anchor}' is no longer in the source`);
   for (let i = 0; i <= nth; i++) {
     at = source.indexOf(SYNC, at + (i === 0 ? 0 : SYNC.length));
     if (at < 0) throw new Error(`test of the test: no __syncthreads #${nth} after '${anchor}'`);
   }
-  return `${source.slice(0, at)}/* __syncthreads removed by races.test.ts */${source.slice(at + SYNC.length)}`;
+  return `${source.slice(0, at)}${replacement}${source.slice(at + SYNC.length)}`;
 }
 
 describe('ThreadSanitizer on the emulated kernels', () => {
@@ -54,5 +54,13 @@ describe('ThreadSanitizer on the emulated kernels', () => {
     expect(run.status).not.toBe(0);
     const races = run.reports.filter((r) => /WARNING: ThreadSanitizer: data race/.test(r));
     expect(races.some((r) => /block_sum/.test(r) && /Location is global '\w+::scratch'/.test(r))).toBe(true);
+  });
+
+  it('a __syncthreads that only lane 0 of each warp reaches (the other lanes wait at a shuffle) fails the run as a divergent barrier naming the kernel', () => {
+    const header = readFileSync(`${kernels}/llmkit.cuh`, 'utf8');
+    const edited = withoutSync(header, 'float block_sum(', 1, 'if (lane == 0) __syncthreads();');
+    const run = runRaceCheck(buildRaceCheck({ families: ['softmax'], edits: { 'llmkit.cuh': edited } }), { kernels: ['softmax_backward'] });
+    expect(run.status).toBe(3);
+    expect(run.stderr).toMatch(/llmkit race check: divergent barrier \(threads wait at different barriers\) in softmax_backward, block \(0,0,0\)/);
   });
 });
