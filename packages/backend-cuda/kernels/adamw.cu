@@ -38,3 +38,33 @@ extern "C" __global__ void sum_squares_multi_tensor(const AdamTensor* __restrict
   s = block_sum(s, scratch);
   if (threadIdx.x == 0) atomicAdd(out, s);
 }
+
+// core's LlmkitAdamW contract (packages/core/src/ops/adamw.ts), out of place: one launch updates
+// every parameter, blockIdx.y picks the slot. The float32 operations are torch's, in core's order,
+// each rounded on its own (the _rn intrinsics are never contracted into a fused multiply-add), so
+// the result has the bits of core's default composition on tfjs-cpu.
+struct AdamWSlot {
+  const float* p;
+  const float* g;
+  const float* m;
+  const float* v;
+  float* p_out;
+  float* m_out;
+  float* v_out;
+  int n;
+  float decay; // 1 - lr * weight_decay (1: none; p * 1 is exact)
+};
+
+extern "C" __global__ void adamw_update(const AdamWSlot* __restrict__ slots, float beta1, float beta2, float one_minus_beta1,
+                                        float one_minus_beta2, float eps, float step_size, float bias2_sqrt) {
+  AdamWSlot s = slots[blockIdx.y];
+  FOR_EACH(i, s.n) {
+    float g = s.g[i];
+    float m = __fadd_rn(__fmul_rn(s.m[i], beta1), __fmul_rn(g, one_minus_beta1));
+    float v = __fadd_rn(__fmul_rn(s.v[i], beta2), __fmul_rn(__fmul_rn(g, g), one_minus_beta2));
+    float denom = __fadd_rn(__fdiv_rn(__fsqrt_rn(v), bias2_sqrt), eps);
+    s.p_out[i] = __fsub_rn(__fmul_rn(s.p[i], s.decay), __fmul_rn(__fdiv_rn(m, denom), step_size));
+    s.m_out[i] = m;
+    s.v_out[i] = v;
+  }
+}

@@ -66,3 +66,10 @@ inline float rsqrtf(float x) { return 1.f / sqrtf(x); }
 inline float __int_as_float(int b) { return emu_bits_to<float>((uint32_t)b); }
 inline int min(int a, int b) { return a < b ? a : b; }
 inline int max(int a, int b) { return a > b ? a : b; }
+// IEEE round-to-nearest float32 operations: the volatile result is rounded before any later use,
+// so the host compiler cannot contract it into a fused multiply-add either.
+inline float __fadd_rn(float a, float b) { volatile float r = a + b; return r; }
+inline float __fsub_rn(float a, float b) { volatile float r = a - b; return r; }
+inline float __fmul_rn(float a, float b) { volatile float r = a * b; return r; }
+inline float __fdiv_rn(float a, float b) { volatile float r = a / b; return r; }
+inline float __fsqrt_rn(float a) { volatile float r = sqrtf(a); return r; }

@@ -1,5 +1,6 @@
 // The fused kernels this backend installs over core's composite defaults (through Backend.kernels).
 import type { KernelOverride } from '@llmkit/core';
+import { adamwForward } from './adamw.js';
 import { attentionBackward, attentionForward } from './attention.js';
 import { crossEntropyBackward, crossEntropyForward } from './cross-entropy.js';
 import { embeddingBackward, embeddingForward } from './embedding.js';
@@ -20,4 +21,5 @@ export const cudaFusedKernels: readonly KernelOverride[] = [
   { kernelName: 'LlmkitEmbeddingGrad', kernelFunc: embeddingBackward },
   { kernelName: 'LlmkitSoftmaxCrossEntropy', kernelFunc: crossEntropyForward },
   { kernelName: 'LlmkitSoftmaxCrossEntropyGrad', kernelFunc: crossEntropyBackward },
+  { kernelName: 'LlmkitAdamW', kernelFunc: adamwForward },
 ];
