@@ -3,7 +3,8 @@
 // sequence classifier, and score it on the test split next to a majority-class baseline and a
 // bag-of-words logistic regression trained on the same split.
 // test/examples.test.ts runs it with tiny settings; the full run (README) is
-//   npx esbuild examples/fine-tune-spam.ts --bundle --platform=node --packages=external --outfile=../../node_modules/.cache/spam.mjs && node ../../node_modules/.cache/spam.mjs --full
+//   cd packages/eval && npx esbuild examples/fine-tune-spam.ts --bundle --platform=node --format=esm --packages=external \
+//     --outfile=../../node_modules/.cache/spam.mjs && node ../../node_modules/.cache/spam.mjs --full
 import '@llmkit/backend-wasm';
 import { Rng, softmaxCrossEntropy, tf, useBackend, type Module } from '@llmkit/core';
 import { BagOfWords, LogisticRegression, accuracy, f1, majorityClass, type Label } from '@llmkit/eval';

@@ -2,7 +2,7 @@
 // (IOB2 PER/LOC/ORG; Apache-2.0, made by scripts/make_ner_set.mjs), scored with entity-level F1
 // (seqeval's semantics) through the runner, next to a most-frequent-tag baseline. Half of the test
 // fillers are names never seen in training: only the context tells their type.
-// test/examples.test.ts runs it with tiny settings; `--full` as in examples/fine-tune-spam.ts.
+// test/examples.test.ts runs it with tiny settings; the full run is examples/fine-tune-spam.ts's command with this file.
 import '@llmkit/backend-wasm';
 import { Rng, tf, useBackend } from '@llmkit/core';
 import { MostFrequentTag, entityScores, evaluate, tokenClassificationTask } from '@llmkit/eval';

@@ -60,8 +60,8 @@ function objective(x: Rows, y: Int32Array, k: number, d: number, c: number, fitI
     for (let a = 0; a < k; a++) {
       const g = z[a]!;
       if (g === 0) continue;
-      for (let j = 0; j < d; j++) grad[a * d + j] += g * row[j]!;
-      if (fitIntercept) grad[k * d + a] += g;
+      for (let j = 0; j < d; j++) grad[a * d + j] = grad[a * d + j]! + g * row[j]!;
+      if (fitIntercept) grad[k * d + a] = grad[k * d + a]! + g;
     }
   }
   const l2 = 1 / (c * n);
@@ -97,14 +97,14 @@ function lbfgs(f: (w: Float64Array, g: Float64Array) => number, size: number, ma
     for (let i = ss.length - 1; i >= 0; i--) {
       const alpha = dot(ss[i]!, q) / dot(ys[i]!, ss[i]!);
       alphas[i] = alpha;
-      for (let j = 0; j < size; j++) q[j] -= alpha * ys[i]![j]!;
+      for (let j = 0; j < size; j++) q[j] = q[j]! - alpha * ys[i]![j]!;
     }
     const last = ss.length - 1;
     const gamma = last >= 0 ? dot(ss[last]!, ys[last]!) / dot(ys[last]!, ys[last]!) : 1 / Math.max(1, maxAbs(g));
-    for (let j = 0; j < size; j++) q[j] *= gamma;
+    for (let j = 0; j < size; j++) q[j] = q[j]! * gamma;
     for (let i = 0; i < ss.length; i++) {
       const beta = dot(ys[i]!, q) / dot(ys[i]!, ss[i]!);
-      for (let j = 0; j < size; j++) q[j] += ss[i]![j]! * (alphas[i]! - beta);
+      for (let j = 0; j < size; j++) q[j] = q[j]! + ss[i]![j]! * (alphas[i]! - beta);
     }
     let slope = -dot(g, q);
     if (!(slope < 0)) {
