@@ -11,6 +11,7 @@ import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 import { installFastMatMul, setMatMulGemm } from './fast-matmul.js';
 import { BLAS_ENV, findBlas, parseBlasSetting, type Blas, type BlasSetting } from './blas.js';
 import { installLeadingAxesSum } from './leading-axes-sum.js';
+import { adaptiveThreads, type AdaptiveBlas } from './blas-threads.js';
 import { installHeapSlice } from './heap-slice.js';
 import { installSharedIdentity } from './shared-identity.js';
 import { installHeapConcat } from './heap-concat.js';
@@ -38,6 +39,10 @@ let threadedBuild = false;
 let initialising: Promise<void> | undefined;
 let blasSetting: BlasSetting | undefined;
 let blas: Blas | null = null;
+let adaptive: AdaptiveBlas | undefined;
+
+/** Environment variable: `off` keeps every product on all the BLAS threads instead of choosing 1 or all by timing. */
+export const BLAS_ADAPTIVE_ENV = 'LLMKIT_BLAS_ADAPTIVE';
 let blasNote = 'not initialised';
 /** The "no BLAS found" line is printed once per process. */
 let saidNoBlas = false;
@@ -135,6 +140,14 @@ async function initThreads(): Promise<void> {
     // for work fought over the cores and made a step several times slower on a busy machine.
     blas.setThreads(want);
     threadsNote = `${want} BLAS thread${want === 1 ? '' : 's'}, XNNPACK on the calling thread (${source}${capped})`;
+    const adaptiveOff = /^(off|0|false)$/i.test(process.env?.[BLAS_ADAPTIVE_ENV]?.trim() ?? '');
+    if (want > 1 && blas.threads !== undefined && !adaptiveOff) {
+      // Each product shape runs on 1 or `want` threads, whichever it measures faster (blas-threads.ts).
+      adaptive = adaptiveThreads(blas, want);
+      blas = adaptive;
+      setMatMulGemm(blas);
+      threadsNote += `; each product shape on 1 or ${want} threads, whichever its timing says is faster (${BLAS_ADAPTIVE_ENV}=off: always ${want})`;
+    }
     return;
   }
   if (want <= 1) {
@@ -246,6 +259,7 @@ export const wasmBackend: Backend = {
           ? `BLAS (${blasNote}; ${blas.threads ?? 'its own'} threads): transposes as GEMM flags, batches as strided GEMMs`
           : 'XNNPACK: transposed operands materialised, batches split into 2-D products',
         blas: blasNote,
+        blasThreadsByShape: adaptive ? JSON.stringify(adaptive.decisions()) : 'fixed',
         sum: 'leading-axes sums in one pass (no transpose)',
         fusedKernelImpl: simdNote,
         simdKernelsAttached: simdOf(tf.engine().registry['wasm']) !== undefined ? [...SIMD_KERNEL_NAMES, adamwOverride.kernelName].join(',') : 'none',
