@@ -48,7 +48,6 @@ export function buildRaceCheck(options: { families?: string[]; edits?: Record<st
   }
   const common = createHash('sha256').update(CXX).update(FLAGS.join(' '));
   for (const f of HARNESS) common.update(f).update(readFileSync(join(here, f)));
-  common.update(source('llmkit.cuh'));
   const base = common.digest('hex');
 
   const cache = join(tmpdir(), 'llmkit-cuda-races');
@@ -67,11 +66,12 @@ export function buildRaceCheck(options: { families?: string[]; edits?: Record<st
     return h.digest('hex').slice(0, 20);
   };
 
-  // A private copy of kernels/ holds the sources as compiled (edited or not), keyed by their hash.
+  // Edited sources are compiled from a private copy of kernels/, keyed by their hash; unedited ones
+  // from kernels/ itself, so that reports name the repository's files.
   const all = readdirSync(kernelsDir).filter((f) => f.endsWith('.cu') || f.endsWith('.cuh'));
-  const sourcesKey = hashOf(...all.map((f) => f + source(f)));
-  const sources = join(cache, `kernels-${sourcesKey}`);
-  if (!existsSync(sources)) {
+  const edited = Object.keys(options.edits ?? {}).length > 0;
+  const sources = edited ? join(cache, `kernels-${hashOf(...all.map((f) => f + source(f)))}`) : kernelsDir;
+  if (edited && !existsSync(sources)) {
     const tmp = `${sources}.${process.pid}.tmp`;
     mkdirSync(tmp, { recursive: true });
     for (const f of all) writeFileSync(join(tmp, f), source(f));
@@ -87,7 +87,7 @@ export function buildRaceCheck(options: { families?: string[]; edits?: Record<st
   for (const f of families) {
     const cases = join(here, 'races', `${f}.cpp`);
     const cu = join(sources, `${f}.cu`);
-    objects.push(compile(hashOf(f, source(`${f}.cu`), readFileSync(cases, 'utf8')), [...include, `-DLLMKIT_KERNEL_SOURCE=${JSON.stringify(cu)}`, cases]));
+    objects.push(compile(hashOf(f, sources, source(`${f}.cu`), source('llmkit.cuh'), readFileSync(cases, 'utf8')), [...include, `-DLLMKIT_KERNEL_SOURCE=${JSON.stringify(cu)}`, cases]));
   }
   const exe = join(cache, `races-${hashOf(...objects)}`);
   if (!existsSync(exe)) {
