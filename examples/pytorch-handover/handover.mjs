@@ -15,8 +15,11 @@ import { BpeTrainer, Tokenizer, byteLevelAlphabet, byteLevelBpe } from '@llmkit/
 import { AdamW, Trainer } from '@llmkit/trainer';
 import { findPython } from './find-python.mjs';
 
-/** |receiver's first probe loss - sender's last| allowed: float32 on two engines differs by ~1e-6. */
-const TOLERANCE = 1e-4;
+/**
+ * |receiver's first probe loss - sender's last| allowed. float32 on two engines differs by about
+ * 1e-6 (at most 9.5e-7 measured); rounding every weight to bfloat16 on the way moves it by 1e-4.
+ */
+const TOLERANCE = 1e-5;
 const { values: args } = parseArgs({
   options: { steps: { type: 'string' }, processes: { type: 'string', default: '1' }, full: { type: 'boolean', default: false }, out: { type: 'string', default: 'out' } },
 });
@@ -129,12 +132,12 @@ console.log(`training loss (mean of first 3 … last 3 steps): llmkit ${edges(le
 console.log(`probe loss: ${leg1.before.toFixed(4)} (start) -> ${leg1.after.toFixed(4)} (llmkit) -> ${back.probeLoss.toFixed(4)} (pytorch) -> ${leg3.after.toFixed(4)} (llmkit)`);
 const problems = [
   !sameIds && 'the tokenizer.json transformers saved encodes differently',
-  !(jump1 <= TOLERANCE) && `hand-over 1 moved the probe loss by ${jump1} > ${TOLERANCE}`,
-  !(jump2 <= TOLERANCE) && `hand-over 2 moved the probe loss by ${jump2} > ${TOLERANCE}`,
+  !(jump1 <= TOLERANCE) && `hand-over 1 moved the probe loss by ${jump1} > ${TOLERANCE.toExponential(0)}`,
+  !(jump2 <= TOLERANCE) && `hand-over 2 moved the probe loss by ${jump2} > ${TOLERANCE.toExponential(0)}`,
   !(leg1.after < leg1.before && back.probeLoss < leg1.after && leg3.after < back.probeLoss) && 'the probe loss did not fall in every leg',
 ].filter(Boolean);
 if (problems.length) {
   console.error(`pytorch-handover: FAILED: ${problems.join('; ')}`);
   process.exit(1);
 }
-console.log(`pytorch-handover: passed (both hand-overs within ${TOLERANCE}, the probe loss fell in every leg)`);
+console.log(`pytorch-handover: passed (both hand-overs within ${TOLERANCE.toExponential(0)}, the probe loss fell in every leg)`);
