@@ -1,7 +1,7 @@
 // The user stories of examples/ that need more than the published packages, run inside the
 // repository against the workspace packages (publish-install.test.ts runs every example from a
 // registry in CI): BERT pretraining + fine-tuning, and the PyTorch hand-over, which runs for real
-// wherever the repository's .venv has torch, transformers and accelerate, and skips elsewhere.
+// wherever the repository's .venv (or python3) has torch, transformers and accelerate, and skips elsewhere.
 import { describe, it, expect } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -28,9 +28,10 @@ function runExample(name: string, args: string[], env: Record<string, string | u
   );
 }
 
-// Decided here, not by the example's own search: the repository's .venv with all three modules.
+// Decided here, not by the example's own search: the repository's .venv, or python3, with all three modules.
+const canRun = (python: string) => spawnSync(python, ['-c', 'import torch, transformers, accelerate'], { timeout: 120_000 }).status === 0;
 const venvPython = join(root, '.venv/bin/python');
-const hasTorch = existsSync(venvPython) && spawnSync(venvPython, ['-c', 'import torch, transformers, accelerate'], { timeout: 120_000 }).status === 0;
+const hasTorch = (existsSync(venvPython) && canRun(venvPython)) || canRun('python3');
 
 describe('examples/bert-pretrain-finetune', () => {
   it('pretrains MLM + SOP, fine-tunes the encoder, prints accuracy/F1 next to the majority baseline, and the saved classifier scores the same', async () => {
