@@ -25,6 +25,12 @@ const { values: args } = parseArgs({
 });
 const size = args.full ? { steps: 200, nEmbd: 128, nLayer: 4, vocab: 1000 } : { steps: 15, nEmbd: 32, nLayer: 2, vocab: 400 };
 const steps = Number(args.steps ?? size.steps);
+for (const [flag, value] of [['--steps', steps], ['--processes', Number(args.processes)]]) {
+  if (!(Number.isSafeInteger(value) && value >= 1)) {
+    console.error(`pytorch-handover: ${flag} must be a positive integer; got ${flag === '--steps' ? args.steps : args.processes}`);
+    process.exit(1);
+  }
+}
 const [blockSize, batchSize, lr, warmup] = [64, 8, 1e-3, 2];
 
 let found;
@@ -57,7 +63,11 @@ const probeBatch = rows(probe);
 /** Random blocks of the training tokens, as continue_training.py draws them (with another generator). */
 function* randomBlocks(seed) {
   const rng = new Rng(seed);
-  for (;;) yield rows(Array.from({ length: batchSize }, () => Array.from(ids.subarray(...((s) => [s, s + blockSize])(rng.nextInt(trainTokens - blockSize + 1))))));
+  const block = () => {
+    const start = rng.nextInt(trainTokens - blockSize + 1);
+    return Array.from(ids.subarray(start, start + blockSize));
+  };
+  for (;;) yield rows(Array.from({ length: batchSize }, block));
 }
 
 /** Trains `gpt` for `steps` steps; returns the probe loss before and after and the training losses. */
@@ -73,7 +83,14 @@ async function trainLeg(name, gpt, seed) {
     clipNorm: 1,
     evalData: [probeBatch],
     log: false,
-    callbacks: [{ onStep: ({ step, loss }) => (losses.push(loss), (step === 1 || step % Math.max(1, Math.floor(steps / 4)) === 0) && console.log(`${name} step ${step}: loss ${loss.toFixed(4)}`)) }],
+    callbacks: [
+      {
+        onStep: ({ step, loss }) => {
+          losses.push(loss);
+          if (step === 1 || step % Math.max(1, Math.floor(steps / 4)) === 0) console.log(`${name} step ${step}: loss ${loss.toFixed(4)}`);
+        },
+      },
+    ],
   });
   const before = (await trainer.evaluate()).loss;
   await trainer.fit();
