@@ -6,10 +6,12 @@
 # 2. the tests CI runs on the CPU double, on the real device instead (LLMKIT_CUDA_TARGET=real: the
 #    real driver, the shipped cubins/PTX, the real cuBLAS): raw kernels against float64 references,
 #    GEMMs, tfjs ops against tfjs-cpu, the tiny GPT's losses and gradients and a Trainer run
-#    (AdamW, clipping) against tfjs-cpu;
+#    (AdamW, clipping) against tfjs-cpu, every training/decoding path of the kernel-coverage test,
+#    the fused RMSNorm/GELU/embedding/AdamW overrides, and the shared conformance suite (fused and
+#    unfused) against PyTorch's fixtures;
 # 3. the 'cuda' backend's data path (tensors in device memory, tf.memory(), OOM error) on the device;
-# 4. what cannot run yet, said plainly: the shared conformance suite, the Trainer's parity test and
-#    tokens/s do not know 'cuda' yet (see README "Not built yet");
+# 4. what cannot run yet, said plainly: the trainer package's backend-swap test and the tokens/s
+#    benchmark do not know 'cuda' yet;
 # 5. with --torch: PyTorch eager on the same GPU, for the comparison once 4 can run.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../../.."
@@ -24,8 +26,10 @@ if ! node $pkg/dist/cli.js doctor --json | node -e 'let s="";process.stdin.on("d
   exit 1
 fi
 
-step "kernels, cuBLAS, tfjs ops and the tiny-GPT parity on the device (LLMKIT_CUDA_TARGET=real)"
-LLMKIT_CUDA_TARGET=real npx vitest run --project backend-cuda test/kernels-run.test.ts test/cublas-run.test.ts test/tensor-kernels.test.ts test/gpt-step.test.ts test/trainer-swap.test.ts || status=1
+step "kernels, cuBLAS, tfjs ops, training paths and conformance on the device (LLMKIT_CUDA_TARGET=real)"
+LLMKIT_CUDA_TARGET=real npx vitest run --project backend-cuda test/kernels-run.test.ts test/cublas-run.test.ts test/tensor-kernels.test.ts \
+  test/gpt-step.test.ts test/trainer-swap.test.ts test/kernel-coverage.test.ts test/fused-composites.test.ts test/adamw.test.ts \
+  test/conformance.test.ts || status=1
 
 step "data path on the device"
 LLMKIT_CUDA_EXPERIMENTAL=1 node --input-type=module -e "
@@ -42,10 +46,9 @@ LLMKIT_CUDA_EXPERIMENTAL=1 node --input-type=module -e "
   catch (e) { if (!/out of GPU memory/.test(e.message)) throw e; console.log('OOM error:', e.message); }
 " || status=1
 
-step "conformance, Trainer parity vs cpu, tokens/s vs PyTorch eager"
-echo "NOT RUN: the shared conformance suite, the trainer package's backend-swap test and the benchmarks do"
-echo "not know 'cuda' yet (README: Not built yet). Once they do, run here with LLMKIT_CUDA_EXPERIMENTAL=1:"
-echo "  npx vitest run --project backend-cuda test/conformance.test.ts   # runConformance on 'cuda'"
+step "trainer's backend-swap test, tokens/s vs PyTorch eager"
+echo "NOT RUN: the trainer package's backend-swap test and the benchmarks do not know 'cuda' yet."
+echo "Once they do, run here with LLMKIT_CUDA_EXPERIMENTAL=1:"
 echo "  npx vitest run --project trainer test/backend-swap.test.ts        # same losses as cpu"
 echo "  npm run bench -- --backends=cpu,cuda                              # tokens/s"
 

@@ -1,7 +1,7 @@
 // The llmkit backend entry for 'cuda': init() opens the driver, the GPU, its primary context, a
 // stream and the caching allocator, so that `useBackend('cuda')` fails early, with a typed error
-// naming what is missing. Until the kernels have run on a real GPU and cover every training path
-// (see the README), init refuses unless `experimental` (or LLMKIT_CUDA_EXPERIMENTAL=1) is set.
+// naming what is missing. Until the kernels have run on a real GPU (see the README), init refuses
+// unless `experimental` (or LLMKIT_CUDA_EXPERIMENTAL=1) is set.
 import * as tf from '@tensorflow/tfjs-core';
 import type { Backend, BackendDescription } from '@llmkit/core';
 import { CudaError } from './errors.js';
@@ -57,8 +57,8 @@ export function createCudaBackend(options: CudaBackendOptions = {}): Backend {
       if (!(options.experimental ?? env.LLMKIT_CUDA_EXPERIMENTAL === '1')) {
         throw new CudaError(
           { library: 'driver', call: 'init', status: 0, statusName: 'NOT_VERIFIED' },
-          `found ${found}, but @llmkit/backend-cuda's kernels have only run on its CPU test double, never on a GPU, and ` +
-            `cover part of what training uses (see its README); set LLMKIT_CUDA_EXPERIMENTAL=1 to use them anyway, or useBackend('wasm').`,
+          `found ${found}, but @llmkit/backend-cuda's kernels have only run on its CPU test double, never on a GPU ` +
+            `(see its README); set LLMKIT_CUDA_EXPERIMENTAL=1 to use them anyway, or useBackend('wasm').`,
         );
       }
       driver.retainPrimaryContext(driver.device(ordinal));
