@@ -189,6 +189,33 @@ describe.skipIf(!haveChromium && !process.env.CI)('browser demo page (headless C
     expect(problems).toEqual([]);
   });
 
+  it('a tab closed in the middle of a save leaves the previous checkpoint whole in OPFS, never a part of the new one', async () => {
+    const A = 1 << 20;
+    const B = 96 << 20;
+    // As strings: vitest rewrites import() in functions it compiles, and these run in the page.
+    const openStore = "const { openCheckpointStore } = await import('./checkpoint-store.js'); const store = await openCheckpointStore('opfs');";
+    await page.evaluate(`(async () => {
+      ${openStore}
+      await store.save('step-000001', new Uint8Array(${A}).fill(1));
+      window.savedB = false;
+      store.save('step-000002', new Uint8Array(${B}).fill(2)).then(() => (window.savedB = true));
+    })()`);
+    const interrupted = !(await page.evaluate(() => window.savedB));
+    await page.reload();
+    await page.waitForSelector('body[data-ready=true]', { timeout: 60_000 });
+    const found = await page.evaluate(`(async () => {
+      ${openStore}
+      const { name, bytes } = await store.load();
+      const whole = bytes.every((x) => x === bytes[0]);
+      await store.clear();
+      return { name, length: bytes.length, first: bytes[0], whole };
+    })()`);
+    expect(interrupted).toBe(true); // else this run tested nothing
+    expect(found.whole).toBe(true);
+    expect([`${found.first}:${found.length}`]).toContain(found.first === 1 ? `1:${A}` : `2:${B}`);
+    expect(found.name).toMatch(found.first === 1 ? /^step-000001-/ : /^step-000002-/);
+  });
+
   it('where OPFS is missing, IndexedDB keeps the checkpoint: a finished run is offered after a reload and loads', async () => {
     await page.goto(`${server.url}?sample=20&store=indexeddb`);
     await page.waitForSelector('body[data-ready=true]', { timeout: 60_000 });
