@@ -71,7 +71,7 @@ describe('examples/pytorch-handover', () => {
     expect(output).toMatch(/^pytorch-handover: skipped: no Python with torch, transformers, accelerate \(.+\); set LLMKIT_PYTHON to one\n$/);
   }, 120_000);
 
-  it('an LLMKIT_PYTHON without torch is an error naming the missing module, not a skip', async () => {
+  it('an LLMKIT_PYTHON that cannot run the script is an error in one line (exit 1), not a skip', async () => {
     const missing = join(tmpdir(), 'no-such-python');
     const { code, output } = await runExample('pytorch-handover', ['handover.mjs'], { LLMKIT_PYTHON: missing });
     expect(code).toBe(1);
