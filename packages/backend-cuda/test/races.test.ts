@@ -1,7 +1,9 @@
 // Races in the kernels: every kernels/*.cu entry point runs on small shapes with one OS thread per
-// GPU thread under ThreadSanitizer (test/double/build-races.ts, cases in test/double/races/), and
-// any report fails. The test of the test: copies of a kernel with one __syncthreads removed must be
-// reported as data races on the kernel's shared memory.
+// GPU thread under ThreadSanitizer (test/double/build-races.ts, cases in test/double/races/), once
+// with the blocks of a grid ordered (races within a block, shared memory included) and once
+// unordered (races between blocks), and any report fails. The test of the test: copies of a kernel
+// with one __syncthreads removed must be reported as data races on the kernel's shared memory, and
+// one with an atomicAdd made a plain add as a race between blocks.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -23,7 +25,7 @@ function withoutSync(source: string, anchor: string, nth: number, replacement = 
 }
 
 describe('ThreadSanitizer on the emulated kernels', () => {
-  it('every kernel of every family runs with one thread per GPU thread and no data race is reported', () => {
+  it('every kernel of every family runs with one thread per GPU thread and no data race is reported within a block', () => {
     const run = runRaceCheck(buildRaceCheck());
     expect(run.reports, run.reports.join('\n')).toEqual([]);
     expect(run.status, run.stderr.slice(-4000)).toBe(0);
@@ -31,6 +33,25 @@ describe('ThreadSanitizer on the emulated kernels', () => {
       const missing = emulatedEntryPoints(`${kernels}/${family}.cu`).filter((k) => !run.launched.includes(k));
       expect(missing, `kernels of ${family}.cu with no launch in test/double/races/${family}.cpp`).toEqual([]);
     }
+  });
+
+  it('with the blocks of each grid unordered, as on the GPU, no data race is reported between blocks', () => {
+    const run = runRaceCheck(buildRaceCheck(), { blocks: 'unordered' });
+    expect(run.reports, run.reports.join('\n')).toEqual([]);
+    expect(run.status, run.stderr.slice(-4000)).toBe(0);
+    expect(run.launched.length).toBeGreaterThan(100);
+  });
+
+  it("column_sum's atomicAdd made a plain add is reported as a race between blocks when they are unordered, and only then", () => {
+    const source = readFileSync(`${kernels}/reduce.cu`, 'utf8');
+    const atomic = '  atomicAdd(out + c, s);\n}';
+    expect(source).toContain(atomic);
+    const build = buildRaceCheck({ families: ['reduce'], edits: { 'reduce.cu': source.replace(atomic, '  out[c] += s;\n}') } });
+    const ordered = runRaceCheck(build, { kernels: ['column_sum'] });
+    expect(ordered.reports).toEqual([]);
+    const unordered = runRaceCheck(build, { kernels: ['column_sum'], blocks: 'unordered' });
+    expect(unordered.status, unordered.stderr.slice(-3000)).not.toBe(0);
+    expect(unordered.reports.some((r) => /WARNING: ThreadSanitizer: data race/.test(r) && /#0 column_sum /.test(r) && /Location is heap block/.test(r))).toBe(true);
   });
 
   it('a __syncthreads removed between loading a K/V tile and reading it in attention_forward is reported on the shared tile', () => {

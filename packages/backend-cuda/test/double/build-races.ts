@@ -16,7 +16,7 @@ const CXX = process.env.CXX ?? 'g++';
 const FLAGS = ['-fsanitize=thread', '-g', '-O1', '-std=c++17', '-Wno-unknown-pragmas', '-Wno-sign-compare', '-DLLMKIT_EMU_THREADS'];
 const HARNESS = ['cuda-emulation.h', 'cuda-emulation-threads.h', 'race-harness.h', 'thread-emulator.cpp', 'warp-barrier.cpp', 'races-main.cpp'];
 // The warp shuffle's waiting must be invisible to ThreadSanitizer: its file is not instrumented.
-const UNINSTRUMENTED = ['-g', '-O2', '-std=c++17', '-fPIE'];
+const UNINSTRUMENTED = ['-g', '-O2', '-std=c++17', '-fPIE', '-DLLMKIT_EMU_THREADS'];
 
 /** The kernel families (kernels/<family>.cu). */
 export function kernelFamilies(): string[] {
@@ -30,6 +30,8 @@ export interface RaceBuild {
   /** The program: `races [family...]`. */
   exe: string;
   families: string[];
+  /** ThreadSanitizer suppressions for the __shared__ arrays (statics shared by every block), used with blocks unordered. */
+  sharedSuppressions: string;
 }
 
 /**
@@ -82,20 +84,26 @@ export function buildRaceCheck(options: { families?: string[]; edits?: Record<st
   const objects = [
     compile(hashOf('thread-emulator'), [...include, join(here, 'thread-emulator.cpp')]),
     compile(hashOf('races-main'), [...include, join(here, 'races-main.cpp')]),
-    compile(hashOf('warp-barrier'), [join(here, 'warp-barrier.cpp')], UNINSTRUMENTED),
+    compile(hashOf('warp-barrier'), ['-I', here, join(here, 'warp-barrier.cpp')], UNINSTRUMENTED),
   ];
   for (const f of families) {
     const cases = join(here, 'races', `${f}.cpp`);
     const cu = join(sources, `${f}.cu`);
     objects.push(compile(hashOf(f, sources, source(`${f}.cu`), source('llmkit.cuh'), readFileSync(cases, 'utf8')), [...include, `-DLLMKIT_KERNEL_SOURCE=${JSON.stringify(cu)}`, cases]));
   }
+  // Blocks unordered, every block's threads meet on the __shared__ statics: reports on them are
+  // suppressed there (the ordered run checks them). Names from the sources: `__shared__ T name[`.
+  const shared = new Set<string>();
+  for (const f of all) for (const m of source(f).matchAll(/__shared__\s+(?:\w+\s+)+?(\w+)\s*\[/g)) shared.add(m[1]!);
+  const sharedSuppressions = join(cache, `shared-${hashOf(...shared)}.supp`);
+  if (!existsSync(sharedSuppressions)) writeFileSync(sharedSuppressions, [...shared].map((n) => `race:::${n}$\n`).join(''));
   const exe = join(cache, `races-${hashOf(...objects)}`);
   if (!existsSync(exe)) {
     const tmp = `${exe}.${process.pid}.tmp`;
     execFileSync(CXX, ['-fsanitize=thread', '-o', tmp, ...objects, '-lpthread'], { stdio: 'pipe' });
     renameSync(tmp, exe);
   }
-  return { exe, families };
+  return { exe, families, sharedSuppressions };
 }
 
 export interface RaceRun {
@@ -108,12 +116,18 @@ export interface RaceRun {
   reports: string[];
 }
 
-/** Runs the program on the families it was built with; `kernels` limits the launches to those named. */
-export function runRaceCheck(build: RaceBuild, options: { kernels?: string[] } = {}): RaceRun {
+/**
+ * Runs the program on the families it was built with; `kernels` limits the launches to those named;
+ * `blocks: 'unordered'` leaves the blocks of a grid unordered (races between blocks; __shared__
+ * arrays suppressed), the default orders them (races within a block, shared memory included).
+ */
+export function runRaceCheck(build: RaceBuild, options: { kernels?: string[]; blocks?: 'ordered' | 'unordered' } = {}): RaceRun {
   const families = build.families;
+  const unordered = options.blocks === 'unordered';
   // halt_on_error=0: every report of the run, not only the first; exitcode: a report fails the run;
   // atexit_sleep_ms=0: no second of waiting at exit.
-  const env = { ...process.env, TSAN_OPTIONS: 'halt_on_error=0 exitcode=66 history_size=4 atexit_sleep_ms=0', LLMKIT_RACE_KERNELS: options.kernels?.join(',') ?? '' };
+  const tsan = `halt_on_error=0 exitcode=66 history_size=4 atexit_sleep_ms=0${unordered ? ` suppressions=${build.sharedSuppressions}` : ''}`;
+  const env = { ...process.env, TSAN_OPTIONS: tsan, LLMKIT_RACE_KERNELS: options.kernels?.join(',') ?? '', LLMKIT_RACE_BLOCKS: unordered ? 'unordered' : 'ordered' };
   let r = spawnSync(build.exe, families, { env, encoding: 'utf8', maxBuffer: 256 << 20 });
   // gcc 12's ThreadSanitizer cannot map its shadow under kernels with high mmap randomisation
   // (vm.mmap_rnd_bits > 28): it says so and exits; the run without address randomisation works.

@@ -1,16 +1,24 @@
 // The OS-thread execution model of cuda-emulation.h (selected by LLMKIT_EMU_THREADS), for the race
 // check under ThreadSanitizer: each GPU thread of a block is an OS thread (thread-emulator.cpp),
-// threadIdx is thread-local, atomicAdd is a relaxed atomic as on the GPU. Included by
-// cuda-emulation.h only; __syncthreads and the warp exchange are declared there.
+// atomicAdd is a relaxed atomic as on the GPU. threadIdx, blockIdx, blockDim and gridDim are read
+// through warp-barrier.cpp, which ThreadSanitizer does not see: the emulator rewrites them for
+// every block, and with blocks unordered (LLMKIT_RACE_BLOCKS=unordered) that would be a "race".
+// Included by cuda-emulation.h only; __syncthreads and the warp exchange are declared there.
 #pragma once
 #include <stdint.h>
 #include <string.h>
 
-namespace emu {
-extern thread_local uint3 thread_idx;
+extern "C" {
+uint3 emu_thread_idx();
+uint3 emu_block_idx();
+uint3 emu_block_dim();
+uint3 emu_grid_dim();
 }
 
-#define threadIdx (::emu::thread_idx)
+#define threadIdx (::emu_thread_idx())
+#define blockIdx (::emu_block_idx())
+#define blockDim (::emu_block_dim())
+#define gridDim (::emu_grid_dim())
 
 // Relaxed, as CUDA's atomicAdd: ThreadSanitizer sees an atomic read-modify-write (never a race
 // with another atomicAdd) and no ordering of other memory, so a kernel that used an atomic as a

@@ -37,10 +37,10 @@ uint3 thread_idx_of(Fiber*);
 #include "cuda-emulation-threads.h"
 #else
 #define threadIdx (::emu::thread_idx_of(::emu::current))
-#endif
 #define blockIdx (::emu::block_idx)
 #define blockDim (::emu::block_dim)
 #define gridDim (::emu::grid_dim)
+#endif
 
 inline void __syncthreads() { emu::sync_block(); }
 
