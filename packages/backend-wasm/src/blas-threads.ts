@@ -4,7 +4,9 @@
 // threads spin meanwhile: measured on the project's 2-core machine at load 12-25, one thread ran
 // the tiny GPT's step in 361-419 ms against 469-659 ms with two. So each product shape keeps a
 // running average of its time per call with 1 thread and with `max`, runs the faster, and now and
-// then times the other again, since the machine's load changes.
+// then times the other again, since the machine's load changes. The price: OpenBLAS's one- and
+// two-thread products differ in the last bits, so the choice (timing-dependent) makes two runs
+// of one seed differ in rounding; LLMKIT_BLAS_ADAPTIVE=off (index.ts) keeps runs bit-reproducible.
 import type { Blas } from './blas.js';
 
 /** Products smaller than this (m·n·k) run on one thread anyway (OpenBLAS's own cut-off). */
