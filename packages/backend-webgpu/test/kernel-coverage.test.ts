@@ -123,9 +123,17 @@ describe('kernel coverage: every tfjs kernel llmkit uses has a webgpu implementa
         const ev = await t.evaluate([rowBatch(rng, 2, 8, 24, true)]);
         expect(Number.isFinite(ev.loss)).toBe(true);
       });
-      await record('GPT + CausalLM + Trainer (dynamic loss scaler)', async () => {
-        const t = new Trainer({ model, objective: new CausalLM(), optimizer, clipNorm: 1, lossScaler: new DynamicLossScaler({ initScale: 128 }), log: false });
-        await t.step(rowBatch(rng, 2, 8, 24, true));
+      await record('GPT + CausalLM + Trainer (dynamic loss scaler: a clean step, then an overflow)', async () => {
+        // 128 scales fine; 1e39 is past float32's range, so the scaled gradients are not finite and
+        // the scaler must skip the step and halve (the overflow branch's kernels are recorded too).
+        const after: number[] = [];
+        for (const initScale of [128, 1e39]) {
+          const scaler = new DynamicLossScaler({ initScale }) as { scale: number };
+          const t = new Trainer({ model, objective: new CausalLM(), optimizer, clipNorm: 1, lossScaler: scaler, log: false });
+          await t.step(rowBatch(rng, 2, 8, 24, true));
+          after.push(scaler.scale / initScale);
+        }
+        expect(after, 'the scale after the clean step and after the overflow').toEqual([1, 0.5]);
       });
       await record('clipByGlobalNorm (async)', async () => {
         const grads = { a: tf.tensor1d([3, 4]), b: tf.tensor2d([[1, 2]]) };

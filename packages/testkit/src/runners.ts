@@ -63,7 +63,7 @@ export const compositeOpRunners: readonly CompositeOpRunner[] = [
     name: 'layerNorm',
     make: (rng, s) => {
       const c = 3 + 2 * s;
-      return { xs: [randn(rng, [2, s, c]), tf.add(1, randn(rng, [c], 0.2)), randn(rng, [c], 0.2)], others: [randn(rng, [2, s, c])] };
+      return { xs: [randn(rng, [2, s, c]), tf.tidy(() => tf.add(1, randn(rng, [c], 0.2))), randn(rng, [c], 0.2)], others: [randn(rng, [2, s, c])] };
     },
     loss: ([x, gamma, beta], [w]) => project(layerNorm(x!, gamma!, beta!), w!),
   },
@@ -71,7 +71,7 @@ export const compositeOpRunners: readonly CompositeOpRunner[] = [
     name: 'rmsNorm',
     make: (rng, s) => {
       const c = 3 + 2 * s;
-      return { xs: [randn(rng, [2, s, c]), tf.add(1, randn(rng, [c], 0.2))], others: [randn(rng, [2, s, c])] };
+      return { xs: [randn(rng, [2, s, c]), tf.tidy(() => tf.add(1, randn(rng, [c], 0.2)))], others: [randn(rng, [2, s, c])] };
     },
     loss: ([x, gamma], [w]) => project(rmsNorm(x!, gamma!), w!),
   },
