@@ -5,7 +5,7 @@ import { BackendError } from '@llmkit/core';
 const CUDA_MARK = Symbol.for('llmkit.cudaError');
 
 /** Which foreign library returned the status. */
-export type CudaLibrary = 'driver' | 'cublas' | 'nvrtc' | 'loader';
+export type CudaLibrary = 'driver' | 'cublas' | 'cublasLt' | 'nvrtc' | 'loader';
 
 /** A failed CUDA call: `call` returned `status` (`statusName`), or a library could not be found. */
 export class CudaError extends BackendError {

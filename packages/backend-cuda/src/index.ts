@@ -16,7 +16,7 @@ export { CudaKernelBackend, type CudaMemoryInfo } from './tensor-backend/cuda-ke
 export { runDoctor, formatDoctor, type DoctorReport } from './doctor.js';
 export { readShippedManifest, shippedKernelsDir } from './kernels/shipped.js';
 export { chooseImage, compileCached, defaultCacheDir, type ImageChoice, type KernelManifest } from './kernels/images.js';
-export { LIBCUDA, LIBCUBLAS, LIBNVRTC, candidates, openLibrary, type LibrarySpec, type SearchContext } from './ffi/discovery.js';
+export { LIBCUDA, LIBCUBLAS, LIBCUBLASLT, LIBNVRTC, candidates, openLibrary, type LibrarySpec, type SearchContext } from './ffi/discovery.js';
 
 export const CUDA_BACKEND_NAME = 'cuda';
 

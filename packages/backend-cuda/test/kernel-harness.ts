@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { CudaDriver, type DevicePointer, type KernelArg, type CuStream } from '../src/ffi/driver.js';
 import { KernelModules } from '../src/kernels/modules.js';
 import { Cublas } from '../src/ffi/cublas.js';
+import { CublasLt } from '../src/ffi/cublaslt.js';
 import type { KernelManifest } from '../src/kernels/images.js';
 import { buildDriverDouble } from './double/build.js';
 import { createCudaBackend } from '../src/backend.js';
@@ -18,7 +19,7 @@ export function testCudaBackend(options: { name: string; fused?: boolean }): Bac
     ...options,
     experimental: true,
     kernelsDir: fileURLToPath(new URL('../dist/kernels', import.meta.url)),
-    search: { env: so ? { ...process.env, LLMKIT_CUDA_LIBCUDA: so, LLMKIT_CUBLAS: so } : process.env, cwd: process.cwd(), home: process.env.HOME ?? '/' },
+    search: { env: so ? { ...process.env, LLMKIT_CUDA_LIBCUDA: so, LLMKIT_CUBLAS: so, LLMKIT_CUBLASLT: so } : process.env, cwd: process.cwd(), home: process.env.HOME ?? '/' },
   });
 }
 
@@ -29,6 +30,9 @@ export interface Harness {
   readonly driver: CudaDriver;
   /** cuBLAS on the harness's stream: the double's, or the real one on a GPU. */
   cublas(): Cublas;
+  /** cuBLASLt on the harness's stream with a 1 MiB workspace (freed by `destroyLt`). */
+  cublasLt(): CublasLt;
+  destroyLt(): void;
   upload(values: Float32Array | Int32Array | Uint8Array): DevicePointer;
   zeros(count: number): DevicePointer;
   read(ptr: DevicePointer, count: number): Float32Array;
@@ -39,7 +43,7 @@ export interface Harness {
 
 export function openHarness(): Harness {
   const double = onRealGpu ? null : buildDriverDouble();
-  const env = double ? { LLMKIT_CUDA_LIBCUDA: double, LLMKIT_CUBLAS: double } : {};
+  const env = double ? { LLMKIT_CUDA_LIBCUDA: double, LLMKIT_CUBLAS: double, LLMKIT_CUBLASLT: double } : {};
   const driver = CudaDriver.open({ env: { ...process.env, ...env }, cwd: process.cwd(), home: '/nonexistent' });
   driver.init();
   const device = driver.device(0);
@@ -55,6 +59,7 @@ export function openHarness(): Harness {
     return p;
   };
   let blas: Cublas | null = null;
+  let lt: CublasLt | null = null;
   return {
     driver,
     cublas() {
@@ -63,6 +68,18 @@ export function openHarness(): Harness {
         blas.create(stream);
       }
       return blas;
+    },
+    cublasLt() {
+      if (!lt) {
+        lt = CublasLt.open({ env: { ...process.env, ...env }, cwd: process.cwd(), home: '/nonexistent' });
+        const ws = driver.alloc(1 << 20);
+        lt.create(stream, { ptr: ws, bytes: 1 << 20, release: () => driver.free(ws) });
+      }
+      return lt;
+    },
+    destroyLt() {
+      lt?.destroy();
+      lt = null;
     },
     upload(values) {
       const p = alloc(values.byteLength);

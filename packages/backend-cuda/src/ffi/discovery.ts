@@ -44,6 +44,15 @@ export const LIBCUBLAS: LibrarySpec = {
   install: 'cuBLAS: pip install nvidia-cublas-cu12, or the CUDA toolkit, or on Debian apt-get install libcublas11 (non-free)',
 };
 
+export const LIBCUBLASLT: LibrarySpec = {
+  label: 'cuBLASLt',
+  envVar: 'LLMKIT_CUBLASLT',
+  stem: 'libcublasLt',
+  sonames: ['libcublasLt.so.13', 'libcublasLt.so.12', 'libcublasLt.so.11'],
+  searchFolders: true,
+  install: 'cuBLASLt (ships with cuBLAS): pip install nvidia-cublas-cu12, or the CUDA toolkit, or on Debian apt-get install libcublaslt11 (non-free; libcublas11 depends on it)',
+};
+
 export const LIBNVRTC: LibrarySpec = {
   label: 'NVRTC',
   envVar: 'LLMKIT_NVRTC',

@@ -1,7 +1,7 @@
-// Builds the CPU test double of the CUDA driver and cuBLAS into the temporary folder, once per version of its
+// Builds the CPU test double of the CUDA driver, cuBLAS and cuBLASLt into the temporary folder, once per version of its
 // sources: cuda-driver-double.c, cublas-double.c, emulator.cpp and every kernels/*.cu compiled with g++ through
 // cuda-emulation.h, each family's entry points registered by name (found in the preprocessed
-// source, so macro-generated kernels count). Returns the .so's path, for LLMKIT_CUDA_LIBCUDA and LLMKIT_CUBLAS.
+// source, so macro-generated kernels count). Returns the .so's path, for LLMKIT_CUDA_LIBCUDA, LLMKIT_CUBLAS and LLMKIT_CUBLASLT.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
@@ -23,7 +23,7 @@ export function emulatedEntryPoints(cuFile: string): string[] {
 export function buildDriverDouble(): string {
   const families = readdirSync(kernels).filter((f) => f.endsWith('.cu')).sort();
   const hash = createHash('sha256');
-  for (const f of ['cuda-driver-double.c', 'cublas-double.c', 'emulator.cpp', 'emulator.h', 'cuda-emulation.h']) hash.update(readFileSync(join(here, f)));
+  for (const f of ['cuda-driver-double.c', 'cublas-double.c', 'cublaslt-double.c', 'emulator.cpp', 'emulator.h', 'cuda-emulation.h']) hash.update(readFileSync(join(here, f)));
   for (const f of [...families, 'llmkit.cuh']) hash.update(f).update(readFileSync(join(kernels, f)));
   hash.update(CXXFLAGS.join(' '));
   const key = hash.digest('hex').slice(0, 16);
@@ -37,6 +37,8 @@ export function buildDriverDouble(): string {
   objects.push(join(work, 'driver.o'));
   cc([process.env.CC ?? 'cc', '-c', '-O2', '-fPIC', '-std=c11', '-Wall', '-Wextra', '-Werror', '-o', join(work, 'cublas.o'), join(here, 'cublas-double.c')]);
   objects.push(join(work, 'cublas.o'));
+  cc([process.env.CC ?? 'cc', '-c', '-O2', '-fPIC', '-std=c11', '-Wall', '-Wextra', '-Werror', '-o', join(work, 'cublaslt.o'), join(here, 'cublaslt-double.c')]);
+  objects.push(join(work, 'cublaslt.o'));
   cc([CXX, ...CXXFLAGS, '-c', '-o', join(work, 'emulator.o'), join(here, 'emulator.cpp')]);
   objects.push(join(work, 'emulator.o'));
   for (const f of families) {
@@ -53,7 +55,7 @@ export function buildDriverDouble(): string {
     objects.push(`${tu}.o`);
   }
   const tmp = `${out}.${process.pid}.tmp`;
-  cc([CXX, '-shared', '-o', tmp, ...objects]);
+  cc([CXX, '-shared', '-o', tmp, ...objects, '-lm']);
   renameSync(tmp, out);
   return out;
 }
