@@ -1,16 +1,18 @@
 // Every C function the FFI layer binds exists, under the versioned name we bind (cuMemAlloc_v2,
-// cublasSgemm_v2, ...), in the real libcuda/libcublas/libnvrtc of Debian's packages: a typo or a
+// cublasSgemm_v2, cublasLtMatmul, ...), in the real libcuda/libcublas/libcublasLt/libnvrtc of Debian's packages: a typo or a
 // symbol a library version lacks fails here instead of at a user's first call.
 import { expect, it } from 'vitest';
 import { DRIVER_DECLARATIONS, declaredName } from '../src/ffi/driver.js';
 import { CUBLAS_DECLARATIONS } from '../src/ffi/cublas.js';
+import { CUBLASLT_DECLARATIONS } from '../src/ffi/cublaslt.js';
 import { NVRTC_DECLARATIONS } from '../src/ffi/nvrtc.js';
-import { LIBCUBLAS, LIBCUDA, LIBNVRTC, type LibrarySpec } from '../src/ffi/discovery.js';
+import { LIBCUBLAS, LIBCUBLASLT, LIBCUDA, LIBNVRTC, type LibrarySpec } from '../src/ffi/discovery.js';
 import { describeWithLibrary } from './cuda-libs.js';
 
 const tables: [LibrarySpec, readonly string[]][] = [
   [LIBCUDA, DRIVER_DECLARATIONS],
   [LIBCUBLAS, CUBLAS_DECLARATIONS],
+  [LIBCUBLASLT, CUBLASLT_DECLARATIONS],
   [LIBNVRTC, NVRTC_DECLARATIONS],
 ];
 
