@@ -1,7 +1,9 @@
 """PyTorch companion of run.mjs: the same op cases and tiny GPT, timed the same way (warm-up,
-median of N), printed as one JSON object on stdout. Exits 3 when torch cannot be imported.
+median of N), printed as one JSON object on stdout. Exits 3 when torch cannot be imported, 4 when
+--device=cuda is asked of a torch that sees no CUDA GPU (one line on stderr).
 
     .venv/bin/python packages/testkit/bench/torch_bench.py [--threads N] [--quick]
+    .venv/bin/python packages/testkit/bench/torch_bench.py --step '<GPT config JSON>' [--device=cuda]
 """
 import argparse
 import json
@@ -50,7 +52,7 @@ def attention(q, k, v):
     # torch < 2.0: the same math, unfused.
     t = q.shape[-2]
     s = (q @ k.transpose(-2, -1)) / math.sqrt(q.shape[-1])
-    s = s.masked_fill(torch.ones(t, t, dtype=torch.bool).triu(1), float("-inf"))
+    s = s.masked_fill(torch.ones(t, t, dtype=torch.bool, device=q.device).triu(1), float("-inf"))
     return torch.softmax(s, -1) @ v
 
 
@@ -133,7 +135,7 @@ class TinyGPT(torch.nn.Module):
 
     def forward(self, ids, targets):
         t = ids.shape[1]
-        x = self.wte(ids) + self.wpe(torch.arange(t))
+        x = self.wte(ids) + self.wpe(torch.arange(t, device=ids.device))
         for blk in self.blocks:
             x = blk(x)
         logits = self.lnf(x) @ self.wte.weight.t()  # tied, as nanoGPT
@@ -171,20 +173,41 @@ def tiny_gpt(quick):
     return out
 
 
-def gpt_step(cfg, iters):
-    """One GPT training step (forward, backward, AdamW) of the model gpt-step.mjs times on llmkit."""
+def gpt_step(cfg, iters, device="cpu"):
+    """One GPT training step (forward, backward, AdamW) of the model gpt-step.mjs times on llmkit.
+    On cuda: eager float32, model and data on the GPU, each step ends with torch.cuda.synchronize()
+    inside the timed region (kernels are asynchronous; llmkit's child likewise reads the loss back)."""
     torch.manual_seed(0)
-    model = TinyGPT(**cfg)
-    ids = torch.randint(0, cfg["vocab"], (cfg["batch"], cfg["block"]))
-    targets = torch.randint(0, cfg["vocab"], (cfg["batch"], cfg["block"]))
+    model = TinyGPT(**cfg).to(device)
+    ids = torch.randint(0, cfg["vocab"], (cfg["batch"], cfg["block"])).to(device)
+    targets = torch.randint(0, cfg["vocab"], (cfg["batch"], cfg["block"])).to(device)
     opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.1)
+    sync = torch.cuda.synchronize if device == "cuda" else (lambda: None)
 
     def train_step():
         model.zero_grad(set_to_none=True)
         model(ids, targets).backward()
         opt.step()
+        sync()
 
+    sync()
     return {"numParams": sum(p.numel() for p in model.parameters()), "step": time_it(train_step, **iters)}
+
+
+def use_cuda():
+    """Exact float32 on the GPU, as llmkit's kernels compute: TF32 off for matmuls and cuDNN.
+    Returns the device's name; exits 4 with one line when torch sees no CUDA GPU."""
+    if not torch.cuda.is_available():
+        print(
+            f"torch_bench.py: --device=cuda but torch {torch.__version__} sees no CUDA GPU "
+            f"(built for CUDA {torch.version.cuda or 'none: a CPU-only wheel'})",
+            file=sys.stderr,
+        )
+        sys.exit(4)
+    torch.backends.cuda.matmul.allow_tf32 = False
+    torch.backends.cudnn.allow_tf32 = False
+    torch.set_float32_matmul_precision("highest")
+    return torch.cuda.get_device_name()
 
 
 def main():
@@ -193,12 +216,18 @@ def main():
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--step", help="JSON GPT config: time only its training step (gpt-step.mjs)")
     ap.add_argument("--iters", help="JSON {warmup, min_iters, max_iters, budget_s} for --step")
+    ap.add_argument("--device", choices=["cpu", "cuda"], default="cpu", help="where --step runs (cuda: eager float32, TF32 off)")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
+    if args.device == "cuda" and not args.step:
+        ap.error("--device=cuda applies to --step only")
     if args.step:
         iters = json.loads(args.iters) if args.iters else {}
-        out = gpt_step(json.loads(args.step), iters)
-        out.update({"torch": torch.__version__, "threads": args.threads})
+        device_name = use_cuda() if args.device == "cuda" else platform.processor() or platform.machine()
+        out = gpt_step(json.loads(args.step), iters, args.device)
+        out.update({"torch": torch.__version__, "threads": args.threads, "device": args.device, "device_name": device_name})
+        if args.device == "cuda":
+            out["tf32"] = torch.backends.cuda.matmul.allow_tf32
         json.dump(out, sys.stdout)
         print()
         return
