@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LibraryHandle } from 'koffi';
 import { BackendError } from '@llmkit/core';
 import { CudaError } from '../src/errors.js';
-import { LIBCUBLAS, LIBCUDA, LIBNVRTC, candidates, openLibrary, pythonSitePackages, type SearchContext } from '../src/ffi/discovery.js';
+import { LIBCUBLAS, LIBCUBLASLT, LIBCUDA, LIBNVRTC, candidates, openLibrary, pythonSitePackages, type SearchContext } from '../src/ffi/discovery.js';
 
 let root: string;
 beforeEach(() => {
@@ -52,6 +52,17 @@ describe('candidates', () => {
     // /usr/local/cuda/lib64 may exist on a developer machine: keep only the temporary folders.
     expect(files.map((x) => x.target).filter((t) => t.startsWith(root))).toEqual([home12, home11, cudaPath, wheel]);
     expect(files.find((x) => x.target === wheel)?.source).toMatch(/^python wheel/);
+  });
+
+  it('cuBLASLt: its own sonames, the same folders (the wheel keeps it beside cuBLAS), not libcublas itself', () => {
+    touch('cuda-home', 'lib64', 'libcublas.so.12');
+    const lt = touch('cuda-home', 'lib64', 'libcublasLt.so.12');
+    touch('py', 'bin', 'python3');
+    const wheel = touch('py', 'lib', 'python3.11', 'site-packages', 'nvidia', 'cublas', 'lib', 'libcublasLt.so.12');
+    const c = candidates(LIBCUBLASLT, ctx({ CUDA_HOME: join(root, 'cuda-home'), PATH: join(root, 'py', 'bin') }));
+    expect(c.slice(0, 3).map((x) => x.target)).toEqual(['libcublasLt.so.13', 'libcublasLt.so.12', 'libcublasLt.so.11']);
+    expect(c.filter((x) => x.kind === 'path' && x.target.startsWith(root)).map((x) => x.target)).toEqual([lt, wheel]);
+    expect(candidates(LIBCUBLASLT, ctx({ LLMKIT_CUBLASLT: '/opt/lt.so' }))).toEqual([{ kind: 'env', target: '/opt/lt.so', source: 'LLMKIT_CUBLASLT' }]);
   });
 
   it('an override replaces the whole search', () => {
@@ -107,6 +118,13 @@ describe('openLibrary', () => {
     expect(e.message).toContain(`${join(root, 'cuda', 'lib64', 'libcublas.so.12')} [CUDA_HOME]`);
     expect(e.message).toMatch(/Install cuBLAS: pip install nvidia-cublas-cu12/);
     expect(e.message).toMatch(/set LLMKIT_CUBLAS to the library's path/);
+  });
+
+  it('cuBLASLt missing: the same typed error, naming its sonames, libcublaslt11 and LLMKIT_CUBLASLT', () => {
+    const { load } = fakeLoader([]);
+    expect(() => openLibrary(LIBCUBLASLT, ctx({}), load)).toThrow(
+      /^cuBLASLt not found\. Tried: libcublasLt\.so\.13 \[dynamic linker\].*libcublasLt\.so\.11 \[dynamic linker\].*apt-get install libcublaslt11.*set LLMKIT_CUBLASLT to the library's path\.$/,
+    );
   });
 
   it('a bad override fails without falling back to the search', () => {
