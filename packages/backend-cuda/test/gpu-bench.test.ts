@@ -2,7 +2,8 @@
 // with PyTorch eager through torch_bench.py --device=cuda) runs end to end here: on the CPU double it
 // times the 'micro' GPT step and reports finite tokens/s with no leaked tensor; with the real driver
 // and no GPU it exits 1 with the typed "no CUDA device" message on one line; and torch_bench.py's
-// --device=cuda refuses in one line when torch sees no GPU (times a step when it does).
+// --device=cuda refuses in one line when torch sees no GPU (times a step when it does). scripts/gpu-check.sh
+// --bench (doctor, then that benchmark) runs through on the double with the micro config.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -59,6 +60,31 @@ it("gpt-step.mjs --backend=cuda on the CPU double: the 'micro' step gives finite
     expect(r.stdout).toMatch(/^llmkit: llmkit CPU test double/m);
     if (torch.error) expect(r.stdout).toMatch(/^PyTorch: PyTorch comparison skipped: /m);
     else expect(r.stdout).toMatch(/^PyTorch \S+ eager on .+, float32, TF32 off/m);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+it("scripts/gpu-check.sh --bench on the CPU double (configs 'micro'): doctor, then the tokens/s step, exit 0 and the measurements file", () => {
+  const so = buildDriverDouble();
+  const dir = mkdtempSync(join(tmpdir(), 'llmkit-gpu-check-'));
+  try {
+    const p = spawnSync('bash', [fileURLToPath(new URL('../scripts/gpu-check.sh', import.meta.url)), '--bench'], {
+      env: { ...process.env, LLMKIT_CUDA_TARGET: undefined, LLMKIT_CUDA_LIBCUDA: so, LLMKIT_CUBLAS: so, LLMKIT_GPU_BENCH_CONFIGS: 'micro', LLMKIT_GPU_BENCH_ARGS: '--quick', TMPDIR: dir,
+        // No PyTorch here (CI has no Python): the script must say so and go on.
+        LLMKIT_PYTHON: join(dir, 'no-python') },
+      encoding: 'utf8',
+      timeout: 240_000,
+    });
+    expect(p.status, `${p.stdout}\n${p.stderr}`).toBe(0);
+    expect(p.stdout).toMatch(/^verdict\s+ready: 1 GPU/m);
+    expect(p.stdout).toMatch(/^== tokens\/s: llmkit 'cuda' next to PyTorch eager/m);
+    expect(p.stdout).not.toMatch(/^== kernels, cuBLAS/m); // --bench: only the doctor and the benchmark
+    expect(p.stdout).toMatch(/^PyTorch eager not run: no Python at /m);
+    expect(p.stdout).toMatch(/^gpu-check: all steps passed$/m);
+    const rows = (JSON.parse(readFileSync(join(dir, 'llmkit-gpu-bench.json'), 'utf8')) as { results: BenchRow[] }).results;
+    expect(rows.map((r) => [r.config, r.llmkit.leaked])).toEqual([['micro', 0]]);
+    expect(rows[0]!.llmkit.tokensPerSec).toBeGreaterThan(0);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
