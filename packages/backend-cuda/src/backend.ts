@@ -12,6 +12,7 @@ import { CudaKernelBackend } from './tensor-backend/cuda-kernel-backend.js';
 import { cudaKernelConfigs } from './tensor-backend/kernels/index.js';
 import { cudaFusedKernels } from './tensor-backend/fused/index.js';
 import { Cublas } from './ffi/cublas.js';
+import { CublasLt, LT_WORKSPACE_BYTES } from './ffi/cublaslt.js';
 import { Nvrtc } from './ffi/nvrtc.js';
 import { KernelModules } from './kernels/modules.js';
 import { readShippedManifest, shippedKernelsDir } from './kernels/shipped.js';
@@ -84,8 +85,20 @@ export function createCudaBackend(options: CudaBackendOptions = {}): Backend {
         blas.create(stream);
         return blas;
       };
+      const openCublasLt = (): CublasLt => {
+        const lt = CublasLt.open(options.search);
+        // Lt's scratch lives outside the caching allocator: it is not a tensor, and tf.memory() counts tensors.
+        const ws = driver.alloc(LT_WORKSPACE_BYTES);
+        try {
+          lt.create(stream, { ptr: ws, bytes: LT_WORKSPACE_BYTES, release: () => driver.free(ws) });
+        } catch (e) {
+          driver.free(ws);
+          throw e;
+        }
+        return lt;
+      };
       if (tf.findBackendFactory('cuda') == null) {
-        tf.registerBackend('cuda', () => new CudaKernelBackend(driver, allocator, stream, modules, openCublas), 0);
+        tf.registerBackend('cuda', () => new CudaKernelBackend(driver, allocator, stream, modules, openCublas, openCublasLt), 0);
       }
       for (const config of cudaKernelConfigs) if (tf.getKernel(config.kernelName, 'cuda') == null) tf.registerKernel(config);
     },

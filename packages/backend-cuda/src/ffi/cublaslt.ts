@@ -82,6 +82,9 @@ const i32 = (v: number): Uint8Array => new Uint8Array(Int32Array.of(v).buffer);
 const u64 = (v: bigint): Uint8Array => new Uint8Array(BigUint64Array.of(v).buffer);
 const i64 = (v: bigint): Uint8Array => new Uint8Array(BigInt64Array.of(v).buffer);
 
+/** Workspace the backend gives Lt's algorithms (NVIDIA suggests 4 MiB up to Ampere; the heuristic only picks algorithms that fit). */
+export const LT_WORKSPACE_BYTES = 4 << 20;
+
 /** Plans kept per Lt handle; the oldest is destroyed past this (a model has a handful of GEMM shapes). */
 export const PLAN_CACHE_LIMIT = 64;
 

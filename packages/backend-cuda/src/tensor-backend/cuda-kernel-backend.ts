@@ -6,6 +6,7 @@ import { DataStorage, KernelBackend, engine, util, type BackendValues, type Data
 import { CudaError } from '../errors.js';
 import type { CudaDriver, CuStream, DevicePointer, KernelArg } from '../ffi/driver.js';
 import type { Cublas } from '../ffi/cublas.js';
+import type { CublasLt } from '../ffi/cublaslt.js';
 import type { CachingAllocator, DeviceBlock } from '../memory/caching-allocator.js';
 import type { KernelModules } from '../kernels/modules.js';
 
@@ -42,6 +43,7 @@ export class CudaKernelBackend extends KernelBackend {
     private readonly stream: CuStream,
     private readonly modules: KernelModules | null = null,
     private readonly openCublas: (() => Cublas) | null = null,
+    private readonly openCublasLt: (() => CublasLt) | null = null,
   ) {
     super();
   }
@@ -52,6 +54,14 @@ export class CudaKernelBackend extends KernelBackend {
   cublas(): Cublas {
     if (!this.openCublas) throw new CudaError({ library: 'cublas', call: 'cublas', status: 0, statusName: 'NOT_AVAILABLE' }, 'this cuda backend was created without cuBLAS');
     return (this.blas ??= this.openCublas());
+  }
+
+  private lt: CublasLt | null = null;
+
+  /** cuBLASLt on this backend's stream (fused bias epilogues), opened on first use. */
+  cublasLt(): CublasLt {
+    if (!this.openCublasLt) throw new CudaError({ library: 'cublasLt', call: 'cublasLt', status: 0, statusName: 'NOT_AVAILABLE' }, 'this cuda backend was created without cuBLASLt');
+    return (this.lt ??= this.openCublasLt());
   }
 
   /** The device address of a tensor's data (null for an empty tensor). */
@@ -192,8 +202,10 @@ export class CudaKernelBackend extends KernelBackend {
     return 1e-7;
   }
 
-  /** Releases every tensor's block and the cache. */
+  /** Releases every tensor's block and the cache, and cuBLASLt's cached plans and workspace. */
   override dispose(): void {
+    this.lt?.destroy();
+    this.lt = null;
     this.allocator.emptyCache();
   }
 }

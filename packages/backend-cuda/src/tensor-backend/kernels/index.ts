@@ -3,6 +3,7 @@ import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { binaryKernels } from './binary.js';
 import { gatherKernels } from './gather.js';
 import { matmulKernels } from './matmul.js';
+import { fusedMatMulKernels } from './fused-matmul.js';
 import { reduceKernels, softmaxKernels } from './reduce.js';
 import { selectKernels } from './select.js';
 import { shapeKernels } from './shape.js';
@@ -17,6 +18,7 @@ export const cudaKernelConfigs: readonly KernelConfig[] = [
   ...reduceKernels,
   ...softmaxKernels,
   ...matmulKernels,
+  ...fusedMatMulKernels,
   ...gatherKernels,
   ...selectKernels,
 ];
