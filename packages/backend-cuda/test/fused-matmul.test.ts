@@ -141,4 +141,20 @@ describe("tf.fused.matMul on 'cuda' (double) equals tfjs-cpu", () => {
     tf.dispose([a, b]);
     expect(tf.memory().numTensors).toBe(before);
   });
+
+  // Last: it removes the tfjs 'cuda' backend of this file's process.
+  it('disposing the backend destroys cuBLASLt\'s plans, preference and handle (each call checked by the double)', async () => {
+    await useBackend(cuda);
+    tf.dispose(forward(CASES[1]!, 1));
+    const destroy = vi.spyOn(CublasLt.prototype, 'destroy');
+    const plans = vi.spyOn(CublasLt.prototype, 'call');
+    tf.removeBackend('cuda');
+    expect(destroy).toHaveBeenCalledTimes(1);
+    const calls = plans.mock.calls.map((c) => c[0]);
+    const descs = calls.filter((c) => c === 'cublasLtMatmulDescDestroy').length;
+    expect(descs).toBeGreaterThanOrEqual(1);
+    expect(calls.filter((c) => c === 'cublasLtMatrixLayoutDestroy').length).toBe(3 * descs);
+    expect(calls.slice(-2)).toEqual(['cublasLtMatmulPreferenceDestroy', 'cublasLtDestroy']);
+    expect(calls.length).toBe(4 * descs + 2);
+  });
 });

@@ -259,8 +259,8 @@ export class CublasLt {
   }
 
   private destroyPlan(p: Plan): void {
-    for (const l of p.layouts) this.fns.cublasLtMatrixLayoutDestroy!(l);
-    this.fns.cublasLtMatmulDescDestroy!(p.desc);
+    for (const l of p.layouts) this.call('cublasLtMatrixLayoutDestroy', l);
+    this.call('cublasLtMatmulDescDestroy', p.desc);
   }
 
   /** Destroys every cached plan, the preference and the handle, and releases the workspace. */
