@@ -1,8 +1,9 @@
 // `llmkit-cuda doctor`: what this machine offers the cuda backend — Node, the driver and its CUDA
-// version, each GPU (compute capability, memory), cuBLAS and NVRTC found or missing, and the kernel
+// version, each GPU (compute capability, memory), cuBLAS, cuBLASLt and NVRTC found or missing, and the kernel
 // architectures this package ships. Never throws: every failure becomes a line of the report.
 import { CudaDriver } from './ffi/driver.js';
 import { Cublas } from './ffi/cublas.js';
+import { CublasLt } from './ffi/cublaslt.js';
 import { Nvrtc } from './ffi/nvrtc.js';
 import { deviceInfo, environmentFindings, formatCudaVersion, type CudaDeviceInfo } from './device.js';
 import { readShippedManifest, shippedKernelsDir } from './kernels/shipped.js';
@@ -15,6 +16,8 @@ export interface DoctorReport {
   readonly devices: readonly CudaDeviceInfo[];
   readonly findings?: string;
   readonly cublas: { readonly path: string } | { readonly error: string };
+  /** cuBLASLt (tf.fused.matMul's bias epilogues). */
+  readonly cublasLt: { readonly path: string } | { readonly error: string };
   readonly nvrtc: { readonly path: string; readonly version: string; readonly archs: readonly number[] } | { readonly error: string };
   readonly kernels: { readonly dir: string; readonly nvrtc: string; readonly ptx: string; readonly cubins: readonly number[]; readonly families: number } | { readonly error: string };
   /** One line: can useBackend('cuda') find a device? */
@@ -53,6 +56,12 @@ export function runDoctor(ctx?: SearchContext): DoctorReport {
   } catch (e) {
     cublas = { error: message(e) };
   }
+  let cublasLt: DoctorReport['cublasLt'];
+  try {
+    cublasLt = { path: CublasLt.open(ctx).path };
+  } catch (e) {
+    cublasLt = { error: message(e) };
+  }
   let nvrtc: DoctorReport['nvrtc'];
   try {
     const n = Nvrtc.open(ctx);
@@ -74,8 +83,10 @@ export function runDoctor(ctx?: SearchContext): DoctorReport {
         ? `no device (cuInit: ${driver.init}): useBackend("cuda") will fail; use "wasm" or "cpu"`
         : 'error' in cublas
           ? 'GPU found but cuBLAS is missing: install it (see above)'
+          : 'error' in cublasLt
+            ? 'GPU found but cuBLASLt is missing: install it (see above; tf.fused.matMul needs it)'
           : `ready: ${devices.length} GPU(s)`;
-  return { node: process.version, platform: `${process.platform}-${process.arch}`, driver, devices, findings, cublas, nvrtc, kernels, verdict };
+  return { node: process.version, platform: `${process.platform}-${process.arch}`, driver, devices, findings, cublas, cublasLt, nvrtc, kernels, verdict };
 }
 
 const GiB = 1024 ** 3;
@@ -90,6 +101,7 @@ export function formatDoctor(r: DoctorReport): string {
     lines.push(`GPU ${d.ordinal}       ${d.name}, sm_${d.computeCapability}, ${(d.totalMemory / GiB).toFixed(1)} GiB, ${d.multiprocessors} SMs`);
   }
   lines.push('error' in r.cublas ? `cuBLAS      MISSING: ${r.cublas.error}` : `cuBLAS      ${r.cublas.path}`);
+  lines.push('error' in r.cublasLt ? `cuBLASLt    MISSING: ${r.cublasLt.error}` : `cuBLASLt    ${r.cublasLt.path}`);
   lines.push(
     'error' in r.nvrtc
       ? `NVRTC       missing (optional; only for GPUs without a shipped cubin): ${r.nvrtc.error}`

@@ -22,6 +22,7 @@ describeWithLibrary(LIBCUDA, 'doctor with the real driver', () => {
     expect(r.devices).toEqual([]);
     expect(r.findings).toMatch(/libcuda loaded from/);
     expect(r.kernels).toMatchObject({ cubins: [70, 80, 90], ptx: 'compute_70' });
+    expect(r.cublasLt).toEqual({ path: expect.stringMatching(/libcublasLt\.so\.1[123]$/) });
     expect(r.verdict).toMatch(/^no device/);
   });
 
@@ -31,6 +32,7 @@ describeWithLibrary(LIBCUDA, 'doctor with the real driver', () => {
     expect(child.stdout).toMatch(/^node {8}v\d+/m);
     expect(child.stdout).toMatch(/^driver {6}\S*libcuda\.so\.1, supports CUDA \d+\.\d+, cuInit: CUDA_ERROR_NO_DEVICE \(100\)$/m);
     expect(child.stdout).toMatch(/^GPUs {8}none$/m);
+    expect(child.stdout).toMatch(/^cuBLASLt {4}libcublasLt\.so\.1[123]$/m);
     expect(child.stdout).toMatch(/^kernels {5}\d+ families: cubins sm_70\/sm_80\/sm_90, PTX compute_70/m);
     expect(child.stdout).toMatch(/^verdict {5}no device/m);
   });
@@ -41,6 +43,12 @@ it('a missing driver is a line of the report, not a crash', () => {
   expect(child.status, child.stderr).toBe(0);
   expect(child.stdout).toMatch(/^driver {6}MISSING: CUDA driver \(libcuda\) not found\. Tried: \/nonexistent\/libcuda\.so\.1/m);
   expect(child.stdout).toMatch(/^verdict {5}no CUDA driver/m);
+});
+
+it('a missing cuBLASLt is a line of the report naming what was tried and the variable', () => {
+  const child = run(['doctor'], { LLMKIT_CUBLASLT: '/nonexistent/libcublasLt.so.12' });
+  expect(child.status, child.stderr).toBe(0);
+  expect(child.stdout).toMatch(/^cuBLASLt {4}MISSING: cuBLASLt not found\. Tried: \/nonexistent\/libcublasLt\.so\.12 \[LLMKIT_CUBLASLT\].*set LLMKIT_CUBLASLT/m);
 });
 
 it('an unknown command prints the usage and exits 2', () => {
