@@ -6,7 +6,8 @@
 # 1. doctor: driver, GPUs, libraries, shipped architectures;
 # 2. the tests CI runs on the CPU double, on the real device instead (LLMKIT_CUDA_TARGET=real: the
 #    real driver, the shipped cubins/PTX, the real cuBLAS): raw kernels against float64 references,
-#    GEMMs, tfjs ops against tfjs-cpu, the tiny GPT's losses and gradients and a Trainer run
+#    GEMMs (cuBLAS, and cuBLASLt with its bias/ReLU/GELU epilogues), tfjs ops (tf.fused.matMul
+#    included) against tfjs-cpu, the tiny GPT's losses and gradients and a Trainer run
 #    (AdamW, clipping) against tfjs-cpu, every training/decoding path of the kernel-coverage test,
 #    the fused RMSNorm/GELU/embedding/AdamW overrides, and the shared conformance suite (fused and
 #    unfused) against PyTorch's fixtures. trainer-swap.test.ts there is the one-line swap's parity
@@ -44,7 +45,7 @@ fi
 
 if (( ! bench_only )); then
   step "kernels, cuBLAS, tfjs ops, training paths, the Trainer's one-line swap and conformance on the device (LLMKIT_CUDA_TARGET=real)"
-  LLMKIT_CUDA_TARGET=real npx vitest run --project backend-cuda test/kernels-run.test.ts test/cublas-run.test.ts test/tensor-kernels.test.ts \
+  LLMKIT_CUDA_TARGET=real npx vitest run --project backend-cuda test/kernels-run.test.ts test/cublas-run.test.ts test/cublaslt-run.test.ts test/tensor-kernels.test.ts test/fused-matmul.test.ts \
     test/gpt-step.test.ts test/trainer-swap.test.ts test/kernel-coverage.test.ts test/fused-composites.test.ts test/adamw.test.ts \
     test/conformance.test.ts || status=1
 
