@@ -137,16 +137,19 @@ async function profileStep(config) {
     `kernel calls per step: ${records.filter((r) => r.depth === 0).length} launched by ops, ${records.length} counting nested ones; ` +
       `kernel time ${fmt(kernelMs)} ms of ${fmt(wallMs)} ms profiled step`,
   );
-  const mm = new Map();
-  for (const r of records.filter((x) => x.name === 'BatchMatMul')) {
-    const key = r.inputShapes.map((s) => `[${s}]`).join('x');
-    const e = mm.get(key) ?? { key, count: 0, ms: 0 };
-    e.count++;
-    e.ms += r.selfMs;
-    mm.set(key, e);
+  // The three costliest kernels by input shapes: where a faster kernel or a fusion would pay.
+  for (const { name } of sorted.slice(0, 3)) {
+    const byShape = new Map();
+    for (const r of records.filter((x) => x.name === name)) {
+      const key = r.inputShapes.map((s) => `[${s}]`).join('x');
+      const e = byShape.get(key) ?? { key, count: 0, ms: 0 };
+      e.count++;
+      e.ms += r.selfMs;
+      byShape.set(key, e);
+    }
+    console.log(`${name} by input shapes:`);
+    console.log(table(['inputs', 'count', 'total ms'], [...byShape.values()].sort((a, b) => b.ms - a.ms).map((e) => [e.key, e.count, fmt(e.ms)])));
   }
-  console.log('BatchMatMul by input shapes:');
-  console.log(table(['inputs', 'count', 'total ms'], [...mm.values()].sort((a, b) => b.ms - a.ms).map((e) => [e.key, e.count, fmt(e.ms)])));
   optimizer.dispose();
   model.dispose();
   tf.dispose([ids, targets]);
