@@ -64,6 +64,27 @@ export class CudaKernelBackend extends KernelBackend {
     return (this.lt ??= this.openCublasLt());
   }
 
+  /** Why cuBLASLt could not be found, once it has been looked for and was missing. */
+  private ltMissing: string | null = null;
+
+  /**
+   * cuBLASLt, or null when the library is not installed: the fused bias epilogues are an
+   * optimisation, so a missing libcublasLt (it ships with every cuBLAS since CUDA 10.1, but a
+   * hand-picked LLMKIT_CUBLAS folder may lack it) falls back to cuBLAS plus the add kernel, said
+   * once on stderr. Any other failure (a status from cublasLtCreate, a workspace allocation) throws.
+   */
+  cublasLtIfInstalled(): CublasLt | null {
+    if (this.ltMissing !== null) return null;
+    try {
+      return this.cublasLt();
+    } catch (e) {
+      if (!(CudaError.isInstance(e) && e.statusName === 'LIBRARY_NOT_FOUND')) throw e;
+      this.ltMissing = e.message;
+      console.warn(`[llmkit/backend-cuda] ${e.message} tf.fused.matMul's bias and ReLU run as separate kernels after cuBLAS's product.`);
+      return null;
+    }
+  }
+
   /** The device address of a tensor's data (null for an empty tensor). */
   pointer(t: TensorInfo): DevicePointer | null {
     const d = this.data.get(t.dataId);

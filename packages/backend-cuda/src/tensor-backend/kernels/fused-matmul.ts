@@ -61,17 +61,19 @@ export const fusedMatMulKernels: KernelConfig[] = [
     const alpha = Number(attrs.leakyreluAlpha ?? 0.2);
     const s = matMulShape('_FusedMatMul', a, b, ta, tb);
     const total = s.batch * s.m * s.n;
-    if (bias && s.k > 0 && total > 0 && biasFitsEpilogue(bias, s.n, s.outShape.length)) {
+    const lt = bias && s.k > 0 && total > 0 && biasFitsEpilogue(bias, s.n, s.outShape.length) ? backend.cublasLtIfInstalled() : null;
+    if (bias && lt) {
       // One cublasLtMatmul: product, bias and (for relu) the activation.
       const o = backend.output(s.outShape, 'float32');
       const fused = activation === 'relu';
-      backend.cublasLt().gemmBiasRowMajor({
+      lt.gemmBiasRowMajor({
         m: s.m, n: s.n, k: s.k, a: backend.pointer(a)!, b: backend.pointer(b)!, c: o.ptr!, transposeA: ta, transposeB: tb,
         batch: s.batch, strideA: s.strideA, strideB: s.strideB, strideC: s.m * s.n, bias: backend.pointer(bias)!, activation: fused ? 'relu' : 'none',
       });
       return fused ? o.info : applyActivation(backend, o.info, activation, preluActivationWeights, alpha);
     }
-    // Other bias shapes (and k = 0, empty outputs): cuBLAS, then the broadcasting add, as tfjs-cpu composes it.
+    // Other bias shapes (and k = 0, empty outputs, or no cuBLASLt installed): cuBLAS, then the
+    // broadcasting add, as tfjs-cpu composes it.
     let y = runBatchMatMul(backend, '_FusedMatMul', a, b, ta, tb);
     if (bias) {
       const sum = runBinary(backend, 'binary_add', y, bias, 'float32');
