@@ -85,18 +85,7 @@ export function createCudaBackend(options: CudaBackendOptions = {}): Backend {
         blas.create(stream);
         return blas;
       };
-      const openCublasLt = (): CublasLt => {
-        const lt = CublasLt.open(options.search);
-        // Lt's scratch lives outside the caching allocator: it is not a tensor, and tf.memory() counts tensors.
-        const ws = driver.alloc(LT_WORKSPACE_BYTES);
-        try {
-          lt.create(stream, { ptr: ws, bytes: LT_WORKSPACE_BYTES, release: () => driver.free(ws) });
-        } catch (e) {
-          driver.free(ws);
-          throw e;
-        }
-        return lt;
-      };
+      const openCublasLt = (): CublasLt => CublasLt.openWithWorkspace(driver, stream, LT_WORKSPACE_BYTES, options.search);
       if (tf.findBackendFactory('cuda') == null) {
         tf.registerBackend('cuda', () => new CudaKernelBackend(driver, allocator, stream, modules, openCublas, openCublasLt), 0);
       }

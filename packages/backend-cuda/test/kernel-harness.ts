@@ -70,11 +70,7 @@ export function openHarness(): Harness {
       return blas;
     },
     cublasLt() {
-      if (!lt) {
-        lt = CublasLt.open({ env: { ...process.env, ...env }, cwd: process.cwd(), home: '/nonexistent' });
-        const ws = driver.alloc(1 << 20);
-        lt.create(stream, { ptr: ws, bytes: 1 << 20, release: () => driver.free(ws) });
-      }
+      lt ??= CublasLt.openWithWorkspace(driver, stream, 1 << 20, { env: { ...process.env, ...env }, cwd: process.cwd(), home: '/nonexistent' });
       return lt;
     },
     destroyLt() {

@@ -8,7 +8,7 @@ import type { LibraryHandle } from 'koffi';
 import { CudaError } from '../errors.js';
 import { CUBLAS_STATUS_NAMES, statusName } from './status.js';
 import { LIBCUBLASLT, openLibrary, type SearchContext } from './discovery.js';
-import { declaredName, type CuStream, type DevicePointer } from './driver.js';
+import { declaredName, type CudaDriver, type CuStream, type DevicePointer } from './driver.js';
 import { columnMajorArguments, type RowMajorGemm } from './cublas.js';
 
 export const CUBLASLT_DECLARATIONS = [
@@ -119,6 +119,22 @@ export class CublasLt {
     const out = new BigUint64Array(1);
     this.call(name, out, ...args);
     return out[0]!;
+  }
+
+  /**
+   * Opens cuBLASLt and creates it on `stream` with a workspace of `bytes` taken from the driver
+   * directly (Lt's scratch is not a tensor, and tf.memory() counts tensors); destroy() frees it.
+   */
+  static openWithWorkspace(driver: Pick<CudaDriver, 'alloc' | 'free'>, stream: CuStream, bytes: number, ctx?: SearchContext): CublasLt {
+    const lt = CublasLt.open(ctx);
+    const ws = driver.alloc(bytes);
+    try {
+      lt.create(stream, { ptr: ws, bytes, release: () => driver.free(ws) });
+    } catch (e) {
+      driver.free(ws);
+      throw e;
+    }
+    return lt;
   }
 
   /** Creates the handle and the search preference (workspace limit); needs a current CUDA context. */

@@ -64,8 +64,8 @@ export class CudaKernelBackend extends KernelBackend {
     return (this.lt ??= this.openCublasLt());
   }
 
-  /** Why cuBLASLt could not be found, once it has been looked for and was missing. */
-  private ltMissing: string | null = null;
+  /** Set once cuBLASLt has been looked for and was not installed. */
+  private ltMissing = false;
 
   /**
    * cuBLASLt, or null when the library is not installed: the fused bias epilogues are an
@@ -74,12 +74,12 @@ export class CudaKernelBackend extends KernelBackend {
    * once on stderr. Any other failure (a status from cublasLtCreate, a workspace allocation) throws.
    */
   cublasLtIfInstalled(): CublasLt | null {
-    if (this.ltMissing !== null) return null;
+    if (this.ltMissing) return null;
     try {
       return this.cublasLt();
     } catch (e) {
       if (!(CudaError.isInstance(e) && e.statusName === 'LIBRARY_NOT_FOUND')) throw e;
-      this.ltMissing = e.message;
+      this.ltMissing = true;
       console.warn(`[llmkit/backend-cuda] ${e.message} tf.fused.matMul's bias and ReLU run as separate kernels after cuBLAS's product.`);
       return null;
     }

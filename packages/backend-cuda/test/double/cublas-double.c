@@ -43,6 +43,17 @@ static int check(int ta, int tb, int m, int n, int k, int lda, int ldb, int ldc)
   return CB_SUCCESS;
 }
 
+// Sum over p of op(A)[i][p]·op(B)[p][j] in double precision, for column-major A and B (cuBLASLt's double uses it too).
+double double_dot(int ta, int tb, size_t i, size_t j, size_t k, const float* A, size_t lda, const float* B, size_t ldb) {
+  double s = 0;
+  for (size_t p = 0; p < k; p++) {
+    float a = ta ? A[p + i * lda] : A[i + p * lda];
+    float b = tb ? B[j + p * ldb] : B[p + j * ldb];
+    s += (double)a * b;
+  }
+  return s;
+}
+
 static int gemm_one(int ta, int tb, int m, int n, int k, float alpha, const float* A, int lda, const float* B, int ldb, float beta, float* C, int ldc) {
   size_t sa = ta ? span(k, m, lda) : span(m, k, lda), sb = tb ? span(n, k, ldb) : span(k, n, ldb), sc = span(m, n, ldc);
   if ((sa && !double_holds_range((uint64_t)(uintptr_t)A, sa * 4)) || (sb && !double_holds_range((uint64_t)(uintptr_t)B, sb * 4)) ||
@@ -50,12 +61,7 @@ static int gemm_one(int ta, int tb, int m, int n, int k, float alpha, const floa
     return CB_EXECUTION_FAILED;
   for (int j = 0; j < n; j++)
     for (int i = 0; i < m; i++) {
-      double s = 0;
-      for (int p = 0; p < k; p++) {
-        float a = ta ? A[p + (size_t)i * lda] : A[i + (size_t)p * lda];
-        float b = tb ? B[j + (size_t)p * ldb] : B[p + (size_t)j * ldb];
-        s += (double)a * b;
-      }
+      double s = double_dot(ta, tb, (size_t)i, (size_t)j, (size_t)k, A, (size_t)lda, B, (size_t)ldb);
       float* c = &C[i + (size_t)j * ldc];
       *c = (float)(alpha * s + (beta == 0.f ? 0.0 : (double)beta * *c)); // beta 0: C is not read (may hold NaN)
     }

@@ -20,6 +20,7 @@ enum { ST_SUCCESS = 0, ST_NOT_INITIALIZED = 1, ST_ALLOC_FAILED = 3, ST_INVALID_V
 enum { COMPUTE_32F = 68, COMPUTE_32F_FAST_TF32 = 77, R_32F = 0 };
 enum { EP_DEFAULT = 1, EP_RELU = 2, EP_BIAS = 4, EP_GELU = 32 };
 int double_holds_range(uint64_t p, size_t bytes); // cuda-driver-double.c
+double double_dot(int ta, int tb, size_t i, size_t j, size_t k, const float* A, size_t lda, const float* B, size_t ldb); // cublas-double.c
 
 typedef struct { uint32_t magic; int compute, scale, pointer_mode, transa, transb, transc; uint32_t epilogue; uint64_t bias; int64_t bias_stride; } Desc;
 typedef struct { uint32_t magic; uint32_t type; int32_t order; uint64_t rows, cols; int64_t ld; int32_t batch; int64_t stride; } Layout;
@@ -41,6 +42,12 @@ static int track(void* p) {
   if (!p || live_count == MAX_LIVE) { free(p); return 0; }
   live[live_count++] = p;
   return 1;
+}
+// Tracks a newly made object (null: allocation failed) and writes its handle to `out`.
+static int hand_out(void* p, uint64_t* out) {
+  if (!track(p)) return ST_ALLOC_FAILED;
+  *out = (uint64_t)(uintptr_t)p;
+  return ST_SUCCESS;
 }
 static int is_live(const void* p, uint32_t magic) {
   if (!p) return 0;
@@ -71,12 +78,9 @@ int cublasLtDestroy(uint64_t h) {
 
 int cublasLtMatmulDescCreate(uint64_t* out, int compute, int scale) {
   if (!out) return ST_INVALID_VALUE;
-  Desc* d = calloc(1, sizeof(Desc));
-  if (!d) return ST_ALLOC_FAILED;
-  *d = (Desc){ DESC_MAGIC, compute, scale, 0, 0, 0, 0, EP_DEFAULT, 0, 0 };
-  if (!track(d)) return ST_ALLOC_FAILED;
-  *out = (uint64_t)(uintptr_t)d;
-  return ST_SUCCESS;
+  Desc* d = malloc(sizeof(Desc));
+  if (d) *d = (Desc){ DESC_MAGIC, compute, scale, 0, 0, 0, 0, EP_DEFAULT, 0, 0 };
+  return hand_out(d, out);
 }
 int cublasLtMatmulDescDestroy(uint64_t desc) { return untrack((void*)(uintptr_t)desc, DESC_MAGIC); }
 
@@ -101,12 +105,9 @@ int cublasLtMatmulDescSetAttribute(uint64_t desc, int attr, const void* buf, siz
 
 int cublasLtMatrixLayoutCreate(uint64_t* out, int type, uint64_t rows, uint64_t cols, int64_t ld) {
   if (!out) return ST_INVALID_VALUE;
-  Layout* l = calloc(1, sizeof(Layout));
-  if (!l) return ST_ALLOC_FAILED;
-  *l = (Layout){ LAYOUT_MAGIC, (uint32_t)type, 0, rows, cols, ld, 1, 0 };
-  if (!track(l)) return ST_ALLOC_FAILED;
-  *out = (uint64_t)(uintptr_t)l;
-  return ST_SUCCESS;
+  Layout* l = malloc(sizeof(Layout));
+  if (l) *l = (Layout){ LAYOUT_MAGIC, (uint32_t)type, 0, rows, cols, ld, 1, 0 };
+  return hand_out(l, out);
 }
 int cublasLtMatrixLayoutDestroy(uint64_t layout) { return untrack((void*)(uintptr_t)layout, LAYOUT_MAGIC); }
 int cublasLtMatrixLayoutSetAttribute(uint64_t layout, int attr, const void* buf, size_t size) {
@@ -126,12 +127,9 @@ int cublasLtMatrixLayoutSetAttribute(uint64_t layout, int attr, const void* buf,
 
 int cublasLtMatmulPreferenceCreate(uint64_t* out) {
   if (!out) return ST_INVALID_VALUE;
-  Pref* p = calloc(1, sizeof(Pref));
-  if (!p) return ST_ALLOC_FAILED;
-  *p = (Pref){ PREF_MAGIC, 0, 0 };
-  if (!track(p)) return ST_ALLOC_FAILED;
-  *out = (uint64_t)(uintptr_t)p;
-  return ST_SUCCESS;
+  Pref* p = malloc(sizeof(Pref));
+  if (p) *p = (Pref){ PREF_MAGIC, 0, 0 };
+  return hand_out(p, out);
 }
 int cublasLtMatmulPreferenceDestroy(uint64_t pref) { return untrack((void*)(uintptr_t)pref, PREF_MAGIC); }
 int cublasLtMatmulPreferenceSetAttribute(uint64_t pref, int attr, const void* buf, size_t size) {
@@ -215,12 +213,7 @@ int cublasLtMatmul(uint64_t h, uint64_t desc, const float* alpha, const float* A
     const float* zb = has_bias ? bias + z * d->bias_stride : NULL;
     for (size_t j = 0; j < n; j++)
       for (size_t i = 0; i < m; i++) {
-        double s = 0;
-        for (size_t p = 0; p < k; p++) {
-          float av = d->transa ? a[p + i * (size_t)la->ld] : a[i + p * (size_t)la->ld];
-          float bv = d->transb ? b[j + p * (size_t)lb->ld] : b[p + j * (size_t)lb->ld];
-          s += (double)av * bv;
-        }
+        double s = double_dot(d->transa, d->transb, i, j, k, a, (size_t)la->ld, b, (size_t)lb->ld);
         double v = (double)*alpha * s + (*beta == 0.f ? 0.0 : (double)*beta * c[i + j * (size_t)lc->ld]);
         if (zb) v += zb[i];  // one bias value per row of D, broadcast over its columns
         if (relu) v = v > 0 ? v : 0;

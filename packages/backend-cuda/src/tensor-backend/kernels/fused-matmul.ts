@@ -8,7 +8,8 @@ import { ShapeError } from '@llmkit/core';
 import type { CudaKernelBackend } from '../cuda-kernel-backend.js';
 import { runBinary } from './binary.js';
 import { matMulShape, runBatchMatMul } from './matmul.js';
-import { THREADS, gridFor, kernel, size } from './shared.js';
+import { kernel } from './shared.js';
+import { runUnary } from './unary.js';
 
 const ACTIVATIONS = ['linear', 'relu', 'relu6', 'elu', 'prelu', 'leakyrelu', 'sigmoid'] as const;
 type Activation = (typeof ACTIVATIONS)[number];
@@ -19,29 +20,22 @@ export function biasFitsEpilogue(bias: TensorInfo, n: number, outRank: number): 
   return bias.dtype === 'float32' && s.length >= 1 && s.length <= outRank && s[s.length - 1] === n && s.slice(0, -1).every((d) => d === 1);
 }
 
-function unary(backend: CudaKernelBackend, fn: string, x: TensorInfo, scalars: { f32: number }[] = []): TensorInfo {
-  const o = backend.output(x.shape, 'float32');
-  const n = size(x);
-  if (n > 0) backend.launch('elementwise-unary', fn, gridFor(n), [THREADS], [{ ptr: backend.pointer(x) }, { ptr: o.ptr }, { i32: n }, ...scalars]);
-  return o.info;
-}
-
 /** act(x) as tfjs's applyActivation defines it, from the elementwise kernels; consumes `x`. */
 function applyActivation(backend: CudaKernelBackend, x: TensorInfo, activation: Activation, prelu: TensorInfo | undefined, alpha: number): TensorInfo {
   if (activation === 'linear') return x;
   const temps: TensorInfo[] = [x];
   const keep = (t: TensorInfo) => (temps.push(t), t);
   let out: TensorInfo;
-  if (activation === 'relu') out = unary(backend, 'unary_relu', x);
-  else if (activation === 'relu6') out = unary(backend, 'unary_clip', x, [{ f32: 0 }, { f32: 6 }]);
-  else if (activation === 'sigmoid') out = unary(backend, 'unary_sigmoid', x);
+  if (activation === 'relu') out = runUnary(backend, 'unary_relu', x);
+  else if (activation === 'relu6') out = runUnary(backend, 'unary_clip', x, 'float32', [{ f32: 0 }, { f32: 6 }]);
+  else if (activation === 'sigmoid') out = runUnary(backend, 'unary_sigmoid', x);
   else {
     // The negative part x - relu(x) = min(x, 0) and the positive part relu(x), recombined.
-    const pos = keep(unary(backend, 'unary_relu', x));
+    const pos = keep(runUnary(backend, 'unary_relu', x));
     const neg = keep(runBinary(backend, 'binary_sub', x, pos, 'float32'));
     let scaled: TensorInfo;
-    if (activation === 'elu') scaled = keep(unary(backend, 'unary_affine', keep(unary(backend, 'unary_exp', neg)), [{ f32: 1 }, { f32: -1 }]));
-    else if (activation === 'leakyrelu') scaled = keep(unary(backend, 'unary_affine', neg, [{ f32: alpha }, { f32: 0 }]));
+    if (activation === 'elu') scaled = keep(runUnary(backend, 'unary_affine', keep(runUnary(backend, 'unary_exp', neg)), 'float32', [{ f32: 1 }, { f32: -1 }]));
+    else if (activation === 'leakyrelu') scaled = keep(runUnary(backend, 'unary_affine', neg, 'float32', [{ f32: alpha }, { f32: 0 }]));
     else {
       if (!prelu) throw new ShapeError('_FusedMatMul: activation prelu needs preluActivationWeights');
       scaled = keep(runBinary(backend, 'binary_mul', neg, prelu, 'float32'));
@@ -74,7 +68,7 @@ export const fusedMatMulKernels: KernelConfig[] = [
     }
     // Other bias shapes (and k = 0, empty outputs, or no cuBLASLt installed): cuBLAS, then the
     // broadcasting add, as tfjs-cpu composes it.
-    let y = runBatchMatMul(backend, '_FusedMatMul', a, b, ta, tb);
+    let y = runBatchMatMul(backend, s, a, b, ta, tb);
     if (bias) {
       const sum = runBinary(backend, 'binary_add', y, bias, 'float32');
       backend.disposeData(y.dataId);

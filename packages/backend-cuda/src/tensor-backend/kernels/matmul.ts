@@ -31,9 +31,8 @@ export function matMulShape(kernelName: string, a: TensorInfo, b: TensorInfo, ta
   return { m, n, k, batch, outShape: [...outer, m, n], strideA: batchA === 1 ? 0 : m * k, strideB: batchB === 1 ? 0 : k * n };
 }
 
-/** C = op(A)·op(B) by cublasSgemm(StridedBatched); k = 0 gives zeros. */
-export function runBatchMatMul(backend: CudaKernelBackend, kernelName: string, a: TensorInfo, b: TensorInfo, ta: boolean, tb: boolean): TensorInfo {
-  const s = matMulShape(kernelName, a, b, ta, tb);
+/** C = op(A)·op(B) by cublasSgemm(StridedBatched) for the shape `matMulShape` gave; k = 0 gives zeros. */
+export function runBatchMatMul(backend: CudaKernelBackend, s: MatMulShape, a: TensorInfo, b: TensorInfo, ta: boolean, tb: boolean): TensorInfo {
   const o = backend.output(s.outShape, 'float32');
   if (s.batch * s.m * s.n === 0) return o.info;
   if (s.k === 0) {
@@ -50,6 +49,7 @@ export function runBatchMatMul(backend: CudaKernelBackend, kernelName: string, a
 export const matmulKernels: KernelConfig[] = [
   kernel('BatchMatMul', ({ inputs, backend, attrs }) => {
     const { a, b } = inputs as { a: TensorInfo; b: TensorInfo };
-    return runBatchMatMul(backend, 'BatchMatMul', a, b, Boolean(attrs.transposeA), Boolean(attrs.transposeB));
+    const ta = Boolean(attrs.transposeA), tb = Boolean(attrs.transposeB);
+    return runBatchMatMul(backend, matMulShape('BatchMatMul', a, b, ta, tb), a, b, ta, tb);
   }),
 ];

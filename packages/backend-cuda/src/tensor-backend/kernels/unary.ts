@@ -1,6 +1,15 @@
 // Elementwise unary tfjs kernels on elementwise-unary.cu (float32 and bool inputs; int32 on the host).
-import type { KernelConfig } from '@tensorflow/tfjs-core';
+import type { DataType, KernelConfig, TensorInfo } from '@tensorflow/tfjs-core';
+import type { CudaKernelBackend } from '../cuda-kernel-backend.js';
 import { THREADS, gridFor, kernel, onHost, size } from './shared.js';
+
+/** out = fn(x) elementwise by elementwise-unary.cu's `fn`, with its trailing float arguments (unary_clip's bounds, unary_affine's scale and shift). */
+export function runUnary(backend: CudaKernelBackend, fn: string, x: TensorInfo, dtype: DataType = 'float32', scalars: { f32: number }[] = []): TensorInfo {
+  const n = size(x);
+  const o = backend.output(x.shape, dtype);
+  if (n > 0) backend.launch('elementwise-unary', fn, gridFor(n), [THREADS], [{ ptr: backend.pointer(x) }, { ptr: o.ptr }, { i32: n }, ...scalars]);
+  return o.info;
+}
 
 /** tfjs kernel name → [kernel in elementwise-unary.cu, output dtype, int32 host function]. */
 const UNARY: Record<string, [string, 'float32' | 'bool' | 'same', ((v: number) => number) | null]> = {
@@ -37,9 +46,6 @@ export const unaryKernels: KernelConfig[] = Object.entries(UNARY).map(([name, [f
       if (!host) return onHost(backend, [x], x.shape, 'float32', ([v]) => Float32Array.from(v!));
       return onHost(backend, [x], x.shape, dtype, ([v]) => Array.from(v!, host));
     }
-    const n = size(x);
-    const o = backend.output(x.shape, dtype);
-    if (n > 0) backend.launch('elementwise-unary', fn, gridFor(n), [THREADS], [{ ptr: backend.pointer(x) }, { ptr: o.ptr }, { i32: n }]);
-    return o.info;
+    return runUnary(backend, fn, x, dtype);
   }),
 );
