@@ -4,6 +4,7 @@ import { util, type DataType, type KernelConfig, type TensorInfo } from '@tensor
 import { contiguousStrides, packLayout } from '../../kernels/layout.js';
 import type { CudaKernelBackend } from '../cuda-kernel-backend.js';
 import { THREADS, gridFor, kernel, size } from './shared.js';
+import { runUnary } from './unary.js';
 
 const float32Bits = (v: number): number => new Uint32Array(new Float32Array([v]).buffer)[0]!;
 
@@ -35,26 +36,18 @@ function cast(backend: CudaKernelBackend, x: TensorInfo, dtype: DataType): Tenso
     if (n === 0) return backend.output(x.shape, dtype).info;
     return { ...backend.alias(x, x.shape), dtype };
   }
-  if (dtype === 'int32') {
-    const o = backend.output(x.shape, 'int32');
-    backend.launch('elementwise-unary', 'cast_f32_i32', gridFor(n), [THREADS], [{ ptr: backend.pointer(x) }, { ptr: o.ptr }, { i32: n }]);
-    return o.info;
-  }
+  if (dtype === 'int32') return runUnary(backend, 'cast_f32_i32', x, 'int32');
   let f = x;
   if (x.dtype === 'int32') {
-    const o = backend.output(x.shape, 'float32');
-    backend.launch('elementwise-unary', 'cast_i32_f32', gridFor(n), [THREADS], [{ ptr: backend.pointer(x) }, { ptr: o.ptr }, { i32: n }]);
-    f = o.info;
+    f = runUnary(backend, 'cast_i32_f32', x);
     if (dtype === 'float32') return f;
   }
   // to bool: (x != 0) as logical_not(logical_not(x)).
-  const once = backend.output(x.shape, 'float32');
-  backend.launch('elementwise-unary', 'unary_logical_not', gridFor(n), [THREADS], [{ ptr: backend.pointer(f) }, { ptr: once.ptr }, { i32: n }]);
-  const twice = backend.output(x.shape, 'bool');
-  backend.launch('elementwise-unary', 'unary_logical_not', gridFor(n), [THREADS], [{ ptr: once.ptr }, { ptr: twice.ptr }, { i32: n }]);
-  backend.disposeData(once.info.dataId);
+  const once = runUnary(backend, 'unary_logical_not', f);
+  const twice = runUnary(backend, 'unary_logical_not', once, 'bool');
+  backend.disposeData(once.dataId);
   if (f !== x) backend.disposeData(f.dataId);
-  return twice.info;
+  return twice;
 }
 
 /** out = xs joined along `axis`: one strided copy per input into its slice of the output. */
